@@ -1,0 +1,62 @@
+"""``tradeblocs run``: one scenario, one seed, files a researcher can read."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("run", help="run a scenario file and write its results")
+    p.add_argument("scenario", help="scenario YAML path, or a name in scenarios/ (e.g. baseline_2003_2016)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: runs/NAME-SEED-TIME)")
+    p.add_argument("--steps", type=int, default=None, help="run only the first K steps")
+    p.add_argument("--quiet", action="store_true", help="print nothing but the output folder")
+    return p
+
+
+def main(args: argparse.Namespace) -> int:
+    from sim import TradeBlocsModel, load_scenario
+    from sim.output import top_decisions, write_run
+
+    sc = load_scenario(args.scenario)
+    seed = sc.seed if args.seed is None else args.seed
+    model = TradeBlocsModel(sc, seed=seed)
+    model.run(args.steps)
+    out = args.out or Path("runs") / f"{sc.name}-s{seed}-{datetime.now():%Y%m%d-%H%M%S}"
+    summary = write_run(model, out, seed)
+    if args.quiet:
+        print(out)
+        return 0
+    print_summary(model, summary, out, top_decisions)
+    return 0
+
+
+def print_summary(model, summary: dict, out: Path, top_decisions) -> None:
+    con = Console()
+    con.print(f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
+              f"({summary['steps']} steps, through {summary['end_date']}), hash {summary['scenario_hash']}")  # fmt: skip
+    t = Table(title="Who ended up where", show_lines=False)
+    t.add_column("state")
+    t.add_column("alignment")
+    t.add_column("memberships")
+    for iso3, statuses in summary["final_positions"].items():
+        t.add_row(iso3, summary["alignment"][iso3], ", ".join(f"{k} ({v})" for k, v in statuses.items()))
+    con.print(t)
+    con.print(f"US FTAs in force: {summary['us_ftas_in_force']}   US-alignment index (GDP-weighted): "
+              f"{summary['us_alignment_index']:+.2f}   bloc sizes: "
+              + ", ".join(f"{k} {v}" for k, v in summary["bloc_members"].items()))  # fmt: skip
+    for term in ("influence", "coercion"):
+        t = Table(title=f"Five decisions with the largest {term} term")
+        for c in ("date", "country", "institution", "action", "utility", term):
+            t.add_column(c)
+        for _, r in top_decisions(model, term).iterrows():
+            t.add_row(r.date, r.country, r.institution, r.action, f"{r.utility:+.2f}", f"{r[term]:+.2f}")
+        con.print(t)
+    con.print(f"{summary['forced_events']} events were imposed by the scenario (forced=true). "
+              f"Files written to [bold]{out}[/]")  # fmt: skip

@@ -1,0 +1,66 @@
+"""Institutions at run time: the scenario's catalogue plus who is in and how they lean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .decision import ORIENTATION
+from .scenario import Institution
+
+#: Stages of an agreement with the US, in order; a later stage implies the earlier ones.
+US_STAGES = ("requested", "negotiating", "signed", "ratified", "in_force")
+STAGE_RANK = {s: i + 1 for i, s in enumerate(US_STAGES)}
+#: Statuses that count as "in" an institution (for peers, blocs' size and the fit score).
+ACTIVE = frozenset({"member", "signed", "ratified", "in_force"})
+#: Statuses that count as having (or about to have) a deal with the US.
+US_DEAL = frozenset({"signed", "ratified", "in_force"})
+#: Statuses a neighbour's US deal counts from, for the domino effect: talks already threaten.
+US_TALKS = frozenset({"negotiating", "signed", "ratified", "in_force"})
+
+
+@dataclass
+class InstitutionState:
+    """One institution during a run."""
+
+    id: str
+    spec: Institution
+    scope: frozenset[str]
+    founded: bool = False
+    founded_step: int | None = None
+    closed: bool = False
+    orientation: float = 0.0
+    #: orientation this step: the political model blended with the members' alignment
+    effective_orientation: float = 0.0
+    members: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, iid: str, spec: Institution, states: list[str]) -> InstitutionState:
+        scope = frozenset(states if spec.scope == "all" else [s for s in spec.scope if s in states])
+        o = ORIENTATION[spec.political_model]
+        return cls(
+            id=iid,
+            spec=spec,
+            scope=scope,
+            founded=spec.founding is None,
+            orientation=o,
+            effective_orientation=o,
+        )
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def includes_us(self) -> bool:
+        return self.spec.includes_us
+
+    @property
+    def markets(self) -> list[str]:
+        if self.spec.markets is not None:
+            return self.spec.markets
+        return ["us"] if self.spec.includes_us else ["members"]
+
+    @property
+    def open(self) -> bool:
+        """Whether states can take steps toward it now."""
+        return self.founded and not self.closed

@@ -1,0 +1,717 @@
+"""The tradeblocs Mesa model: the Americas, 2003-2016, one step a quarter by default."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from . import decision as rules
+from .agents import LatinState, UnitedStates
+from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
+from .scenario import Scenario, apply_override, load_scenario, validate
+from .tables import load_tables
+
+DEFAULT_SCENARIO = "baseline_2003_2016"
+ALIGNMENT_SCORE = {"us_fta": 1.0, "us_fta_pending": 0.5, "alba": -1.0, "mercosur": -0.25, "none": 0.0}
+
+
+def _scenario_with(scenario: str | Path | Scenario, overrides: dict[str, Any]) -> Scenario:
+    """The scenario to run, with keyword overrides (parameter names or dotted keys) applied."""
+    if isinstance(scenario, Scenario) and not overrides:
+        return scenario
+    if isinstance(scenario, Scenario):
+        raw = scenario.model_dump(mode="json", exclude_none=True)
+        for k, v in overrides.items():
+            apply_override(raw, k, v)
+        return validate(raw, f"scenario {scenario.name} with overrides")
+    return load_scenario(scenario, overrides)
+
+
+class TradeBlocsModel(mesa.Model):
+    """Latin American states choosing between US deals and US-excluding blocs.
+
+    Args:
+        scenario: a scenario name in ``scenarios/``, a path, or a loaded ``Scenario``.
+        seed / rng: as for ``mesa.Model``; when both are None the scenario's seed is used.
+        collect: ``"full"`` records per-state time series every step (Mesa DataCollector),
+            ``"model"`` only hemisphere-level series, ``"none"`` nothing but events and spells.
+        **overrides: parameter values by name (``w_influence=2``) or dotted scenario keys
+            (``"exogenous.china_strength"``); ``competitive_liberalization=False`` switches the
+            US policy off; ``elections="endogenous"`` draws election winners.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario = DEFAULT_SCENARIO,
+        *,
+        seed: int | None = None,
+        rng: Any = None,
+        collect: str = "full",
+        **overrides: Any,
+    ) -> None:
+        cl = overrides.pop("competitive_liberalization", None)
+        if "elections" in overrides:
+            overrides["elections"] = overrides.pop("elections")
+        if "china_strength" in overrides:
+            overrides["exogenous.china_strength"] = overrides.pop("china_strength")
+        if cl is False:
+            overrides["us_policy.competitive_liberalization"] = []
+        sc = _scenario_with(scenario, overrides)
+        if seed is None and rng is None:
+            seed = sc.seed
+        super().__init__(seed=seed, rng=rng)
+        self.scenario = sc
+        self.p = sc.parameters
+        p = self.p
+        self.weights = rules.Weights(
+            p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost
+        )
+        self.calendar = sc.calendar()
+        self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states)
+        self.steps_done = 0
+        self.events: list[dict] = []
+        self._spells: list[dict] = []
+        self._open_spell: dict[tuple[str, str], dict] = {}
+        self.us_approved: dict[tuple[str, str], int] = {}
+        self.us_demand = 0.0
+        self._step_starts: dict[tuple[str, str], int] = {}
+
+        # institutions
+        self.insts = {
+            iid: InstitutionState.build(iid, spec, sc.states) for iid, spec in sc.institutions.items()
+        }
+        self.exclusive: dict[str, set[str]] = {}
+        for c in sc.compatibility:
+            self.exclusive.setdefault(c.a, set()).add(c.b)
+            self.exclusive.setdefault(c.b, set()).add(c.a)
+
+        # agents
+        info = self.tables.states.set_index("iso3").to_dict("index")
+        for iso3 in sc.states:
+            LatinState(self, iso3, info[iso3])
+        self.us = UnitedStates(self)
+        self.states: list[LatinState] = list(self.agents_by_type[LatinState])
+        self.by_iso = {s.iso3: s for s in self.states}
+        self._idx = {s.iso3: i for i, s in enumerate(self.states)}
+        self._iso_list = tuple(s.iso3 for s in self.states)
+        sub = np.array([s.subregion for s in self.states])
+        self._same_sub = (sub[:, None] == sub[None, :]).astype(float)
+        np.fill_diagonal(self._same_sub, 0.0)
+        self._scope = {
+            iid: np.array([s.iso3 in inst.scope for s in self.states], dtype=float)
+            for iid, inst in self.insts.items()
+        }
+
+        # leaders and the election calendar
+        self._terms: dict[str, list[dict]] = {}
+        for c, g in self.tables.leaders.groupby("country"):
+            self._terms[c] = g.sort_values("start_t").to_dict("records")
+        t0 = self.calendar.start
+        for s in self.states:
+            self._update_economy(s, self.calendar.year(0))
+            row = self.tables.trade_row(s.iso3, self.calendar.year(0))
+            s.share_us, s.share_china, s.share_region = (
+                row["share_us"], row["share_china"], row["share_region"],
+            )  # fmt: skip
+            term = self._term_at(s.iso3, t0)
+            s.leader, s.ideology, s.irregular = term["leader"], term["ideology"], term["irregular"]
+            s.leaning = s.ideology
+            s.lobby = self._lobby_target(s)
+        self._china_prev = self._china(self.calendar.year(0) - 1)
+
+        # starting memberships
+        for st in sc.initial:
+            if st.country in self.by_iso:
+                state = self.by_iso[st.country]
+                self.set_status(state, st.institution, st.status, action="initial", log=False)
+                if st.since:
+                    key = (st.country, st.institution)
+                    self._step_starts[key] = self.calendar.step_of(st.since)
+                    self._open_spell[key]["start"] = st.since
+        for inst in self.insts.values():
+            if inst.founded:
+                inst.founded_step = 0
+        self._interventions = sorted(sc.interventions, key=lambda iv: self.calendar.step_of(iv.date))
+
+        self.collect = collect
+        self.datacollector = self._make_collector(collect)
+        self._refresh()
+        self.running = True
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+    # --- data collection -----------------------------------------------------------------
+
+    def _make_collector(self, collect: str) -> mesa.DataCollector | None:
+        if collect == "none":
+            return None
+        model_reporters = {
+            "date": lambda m: m.date,
+            "us_ftas_in_force": lambda m: m.us_ftas_in_force(),
+            "us_alignment_index": lambda m: m.alignment_index(),
+        }
+        for iid in self.insts:
+            model_reporters[f"members_{iid}"] = _members_reporter(iid)
+        agent = {}
+        if collect == "full":
+            agent = {
+                LatinState: {
+                    "country": "iso3",
+                    "gdp_usd_bn": "gdp",
+                    "exports_gdp": "exports_gdp",
+                    "share_us": "share_us",
+                    "share_china": "share_china",
+                    "share_region": "share_region",
+                    "share_rest": "share_rest",
+                    "ideology": "ideology",
+                    "leader": "leader",
+                    "lobby": "lobby",
+                    "fta_stage": "fta_stage",
+                    "alignment": "alignment",
+                    "memberships": "memberships",
+                }
+            }
+        return mesa.DataCollector(model_reporters=model_reporters, agenttype_reporters=agent)
+
+    # --- time ----------------------------------------------------------------------------
+
+    @property
+    def date(self) -> str:
+        """The date of the state the model is in: the start of the next step to run."""
+        return self.calendar.label(self.steps_done)
+
+    def step(self) -> None:
+        """One period: scheduled events, the US, the states' choices, blocs, dynamics."""
+        if not self.running:
+            return
+        t = self.steps_done
+        self._scheduled(t)
+        self._refresh()
+        self.us.step()
+        self._refresh()
+        self.agents_by_type[LatinState].shuffle_do("step")
+        self._refresh()
+        self._blocs(t)
+        self._hemispheric(t)
+        self._dynamics(t)
+        self.steps_done += 1
+        self._refresh()
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        if self.steps_done >= self.calendar.n_steps:
+            self.running = False
+            self._close_spells()
+
+    def run(self, steps: int | None = None) -> TradeBlocsModel:
+        """Run to the end of the scenario (or ``steps`` steps) and return self."""
+        n = self.calendar.n_steps if steps is None else min(steps, self.calendar.n_steps)
+        while self.running and self.steps_done < n:
+            self.step()
+        if self.running:
+            self._close_spells()
+        return self
+
+    # --- status changes, events, spells --------------------------------------------------
+
+    def set_status(
+        self,
+        state: LatinState,
+        iid: str,
+        status: str | None,
+        *,
+        action: str | None = None,
+        forced: bool = False,
+        actor: str = "",
+        utility: float | None = None,
+        p: float | None = None,
+        terms: dict[str, float] | None = None,
+        log: bool = True,
+        note: str = "",
+    ) -> None:
+        """Change a state's status in an institution, logging the event and the spells."""
+        inst = self.insts[iid]
+        if status is not None and state.iso3 not in inst.scope:
+            raise ValueError(f"{state.iso3} is outside the scope of {iid}")
+        if status == "in_force" and state.status.get(iid) not in ("ratified", "signed", None):
+            raise ValueError(f"{state.iso3}/{iid}: in_force without signature")
+        date = self.calendar.label(self.steps_done) if action != "initial" else ""
+        key = (state.iso3, iid)
+        old = state.status.get(iid)
+        if old is not None:
+            spell = self._open_spell.pop(key)
+            spell["end"] = date
+            self._spells.append(spell)
+        if status is None:
+            state.status.pop(iid, None)
+            inst.members.discard(state.iso3)
+            self.us_approved.pop(key, None)
+        else:
+            state.status[iid] = status
+            (inst.members.add if status in ACTIVE else inst.members.discard)(state.iso3)
+            self._open_spell[key] = {
+                "country": state.iso3, "institution": iid, "status": status,
+                "start": date, "end": "",
+            }  # fmt: skip
+            self._step_starts[key] = self.steps_done
+        if log:
+            act = action or {"member": "joined"}.get(status or "", status or "left")
+            self.log_event(state.iso3, iid, act, forced=forced, actor=actor,
+                           utility=utility, p=p, terms=terms, note=note)  # fmt: skip
+
+    def log_event(
+        self,
+        country: str,
+        iid: str,
+        action: str,
+        *,
+        forced: bool = False,
+        actor: str = "",
+        utility: float | None = None,
+        p: float | None = None,
+        terms: dict[str, float] | None = None,
+        note: str = "",
+    ) -> None:
+        row = {
+            "date": self.calendar.label(self.steps_done),
+            "step": self.steps_done,
+            "country": country,
+            "institution": iid,
+            "action": action,
+            "forced": forced,
+            "actor": actor or country,
+            "utility": utility,
+        }
+        for k in rules.TERMS:
+            row[k] = None if terms is None else terms[k]
+        row["note"] = note
+        self.events.append(row)
+
+    def record_choice(
+        self, state: LatinState, action: str, iid: str, u: float, contrib: dict[str, float]
+    ) -> None:
+        """Carry out a government's chosen move and log it with its terms."""
+        status = {
+            "requested": "requested",
+            "acceding": "acceding",
+            "joined": "member",
+            "signed": "signed",
+            "ratified": "ratified",
+        }.get(action)
+        binding = action in ("signed", "joined", "acceding")
+        for other in self.exclusive.get(iid, ()):  # giving up what the move is exclusive with
+            if binding and other in state.status:
+                self.set_status(state, other, None, action="left",
+                                note=f"exclusive with {iid}")  # fmt: skip
+        state.last_decision = {
+            "date": self.date, "action": action, "institution": iid, "utility": u, **contrib,
+        }  # fmt: skip
+        self.set_status(state, iid, status, action=action, utility=u, terms=contrib)
+        if action == "signed" and self.insts[iid].includes_us:
+            self.us_demand += self.p.demand_step  # each deal raises the bar for the next
+
+    def _close_spells(self) -> None:
+        for spell in self._open_spell.values():
+            self._spells.append(dict(spell))
+        self._open_spell_closed = True
+
+    @property
+    def spells(self) -> list[dict]:
+        """Membership spells (country, institution, status, start, end); open ones end ''."""
+        closed = list(self._spells)
+        if not getattr(self, "_open_spell_closed", False):
+            closed += [dict(s) for s in self._open_spell.values()]
+        return sorted(closed, key=lambda s: (s["country"], s["institution"], s["start"]))
+
+    # --- what states see -----------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Recompute per-step aggregates states read: peers, neighbours' deals, orientations."""
+        self.open_insts = [i for i in self.insts.values() if i.open]
+        ideo = np.array([s.ideology for s in self.states])
+        aff = 1.0 - np.abs(ideo[:, None] - ideo[None, :]) / 2.0
+        np.fill_diagonal(aff, 0.0)
+        has_deal = np.array(
+            [any(self.insts[k].includes_us and v in US_TALKS and self.insts[k].kind != "preference"
+                 for k, v in s.status.items()) for s in self.states],
+            dtype=float,
+        )  # fmt: skip
+        n_sub = self._same_sub.sum(axis=1)
+        nd = (self._same_sub @ has_deal) / np.maximum(n_sub, 1.0)
+        self.neighbour_deals = {s.iso3: float(nd[i]) for i, s in enumerate(self.states)}
+        align = np.array([ALIGNMENT_SCORE[s.alignment] for s in self.states])
+        bilateral = self.tables.bilateral_matrix(self.calendar.year(self.steps_done), self._iso_list)
+        self._peers: dict[str, np.ndarray] = {}
+        self._market: dict[str, np.ndarray] = {}
+        for iid, inst in self.insts.items():
+            counts = US_TALKS if inst.kind == "us_agreement" else ACTIVE
+            inn = np.array([s.status.get(iid) in counts for s in self.states], dtype=float)
+            scope = self._scope[iid]
+            w = aff * scope[None, :]
+            denom = w.sum(axis=1)
+            self._peers[iid] = (w @ inn) / np.maximum(denom, 1e-9)
+            # exports going to the members (or, before any, to the states it could take in)
+            self._market[iid] = bilateral @ (inn if inst.members else scope)
+            if inst.kind == "bloc" and inst.members:
+                mem = inn > 0
+                mean_align = float(align[mem].mean())
+                d = self.p.bloc_drift
+                inst.effective_orientation = (1 - d) * inst.orientation + d * mean_align
+            else:
+                inst.effective_orientation = inst.orientation
+
+    def market_in(self, iso3: str, iid: str) -> float:
+        """Share of this state's exports that go to the institution's members (IMF DOTS)."""
+        return float(self._market[iid][self._idx[iso3]])
+
+    def peers_in(self, iso3: str, iid: str) -> float:
+        return float(self._peers[iid][self._idx[iso3]])
+
+    def preferences_at_risk(self, state: LatinState) -> float:
+        """Unilateral preferences a state could lose: standing threat plus nearing expiry."""
+        if state.status.get("ATPDEA") not in ("member", "suspended"):
+            return 0.0
+        now = self.calendar.time(self.steps_done)
+        upcoming = [self._t(d) for d in self.scenario.us_policy.atpdea_expiry if self._t(d) >= now]
+        lapse = 0.0
+        if upcoming:
+            lapse = max(0.0, 1.0 - (upcoming[0] - now) / self.p.atpdea_horizon)
+        return min(1.0, self.p.certification_threat + lapse)
+
+    def requirements_met(self, state: LatinState, inst: InstitutionState) -> bool:
+        for r in inst.spec.requires:
+            if r == "us_agreement":
+                if not any(self.insts[k].includes_us and v in US_DEAL for k, v in state.status.items()):
+                    return False
+            elif state.status.get(r) not in ACTIVE:
+                return False
+        return True
+
+    def conflict_cost(self, state: LatinState, iid: str) -> float:
+        """What joining ``iid`` would cost in memberships it is exclusive with."""
+        cost = 0.0
+        for other in self.exclusive.get(iid, ()):
+            if other in state.status:
+                u, _ = state.value_of(self.insts[other])
+                cost += max(0.0, u) + self.p.exit_cost
+        return cost
+
+    def sponsor_capacity(self) -> float:
+        """What an oil-funded sponsor can spend: scales with the oil price."""
+        oil = self.oil_price(self.calendar.year(self.steps_done))
+        return self.p.sponsor_aid * oil / self.p.oil_reference
+
+    def sponsor_aid(self, inst: InstitutionState) -> float:
+        """Aid a sponsor pays members, only while it is in."""
+        sponsor = inst.spec.sponsor
+        if sponsor is None or sponsor not in inst.members:
+            return 0.0
+        return self.sponsor_capacity()
+
+    # --- US policy -----------------------------------------------------------------------
+
+    def _t(self, date: str) -> float:
+        from .dates import parse_date
+
+        return parse_date(date)
+
+    def _in_windows(self, windows: list) -> bool:
+        now = self.calendar.time(self.steps_done)
+        step = 1 / self.calendar.steps_per_year
+        return any(self._t(w.start) <= now < self._t(w.end) + step for w in windows)
+
+    def us_takes_requests(self, inst: InstitutionState) -> bool:
+        """Competitive liberalization: the US opens bilateral talks only while it is policy."""
+        if not inst.open:
+            return False
+        if inst.id == "TPP":
+            return True
+        return self._in_windows(self.scenario.us_policy.competitive_liberalization)
+
+    def can_sign(self, state: LatinState, inst: InstitutionState) -> bool:
+        """Talks can close only under trade promotion authority, after a minimum time."""
+        if not self._in_windows(self.scenario.us_policy.tpa):
+            return False
+        started = self._step_starts.get((state.iso3, inst.id), 0)
+        return (self.steps_done - started) / self.calendar.steps_per_year >= self.p.min_negotiation_years
+
+    def congress_rate(self) -> float:
+        now = self.calendar.time(self.steps_done)
+        step = 1 / self.calendar.steps_per_year
+        for c in self.scenario.us_policy.congress:
+            if self._t(c.start) <= now < self._t(c.end) + step:
+                return c.approval_rate
+        return 0.0
+
+    def bring_into_force(self) -> None:
+        """Agreements ratified at home and approved by Congress enter into force after a lag."""
+        lag = self.p.implementation_years * self.calendar.steps_per_year
+        for (iso3, iid), when in list(self.us_approved.items()):
+            state = self.by_iso[iso3]
+            if state.status.get(iid) != "ratified":
+                continue
+            ready = max(when, self._step_starts[(iso3, iid)])
+            if self.steps_done - ready >= lag:
+                self.set_status(state, iid, "in_force", actor="USA")
+                self.us_approved.pop((iso3, iid))
+                if state.status.get("ATPDEA") in ("member", "suspended"):
+                    self.set_status(state, "ATPDEA", None, action="lapsed",
+                                    note="replaced by a free trade agreement")  # fmt: skip
+
+    # --- scheduled events ----------------------------------------------------------------
+
+    def _scheduled(self, t: int) -> None:
+        cal = self.calendar
+        now, nxt = cal.time(t), cal.time(t + 1)
+        # institutions founded on a historical date (imposed: forced)
+        for inst in self.insts.values():
+            f = inst.spec.founding
+            if not inst.founded and f is not None and f.date and cal.step_of(f.date) == t:
+                self._found(inst, [], forced=True)
+            if inst.spec.conclusion and cal.step_of(inst.spec.conclusion) == t:
+                for s in self.states:
+                    if s.status.get(inst.id) == "negotiating":
+                        self.set_status(s, inst.id, "signed", forced=True,
+                                        note="negotiations concluded on the scenario's date")  # fmt: skip
+        # ATPDEA's final expiry (a US policy date: forced)
+        fin = self.scenario.us_policy.atpdea_final
+        if fin and cal.step_of(fin) == t:
+            for s in self.states:
+                if s.status.get("ATPDEA") in ("member", "suspended"):
+                    self.set_status(s, "ATPDEA", None, action="lapsed", forced=True,
+                                    note="programme expired")  # fmt: skip
+        # elections
+        for s in self.states:
+            for term in self._terms.get(s.iso3, ()):
+                if now < term["start_t"] <= nxt - 1e-9 or (t == 0 and term["start_t"] == now):
+                    if t == 0 and term["start_t"] == now:
+                        continue
+                    self._election(s, term)
+        # interventions
+        while self._interventions and cal.step_of(self._interventions[0].date) <= t:
+            self._intervene(self._interventions.pop(0))
+
+    def _term_at(self, iso3: str, t: float) -> dict:
+        terms = self._terms[iso3]
+        cur = terms[0]
+        for term in terms:
+            if term["start_t"] <= t + 1e-9:
+                cur = term
+        return cur
+
+    def _election(self, s: LatinState, term: dict) -> None:
+        """A new government: from the data (historical) or drawn from the electorate."""
+        if self.scenario.elections == "historical":
+            s.leader, s.ideology, s.irregular = term["leader"], term["ideology"], term["irregular"]
+            self.log_event(s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f})")
+            return
+        if term["irregular"]:
+            return  # coups and impeachments are not the electorate's doing
+        p = self.p
+        growth = self._growth(s)
+        mean = (
+            s.leaning
+            + p.election_lobby_pull * (s.lobby - 0.3)
+            + p.election_economy_pull * (growth - 0.03) * (1 if s.ideology >= 0 else -1)
+        )
+        draw = mean + p.election_sd * float(self.rng.standard_normal())
+        s.ideology = max(-1.0, min(1.0, draw))
+        s.leader = f"elected {self.calendar.label(self.steps_done)}"
+        s.irregular = False
+        self.log_event(s.iso3, "", "election", note=f"{s.leader} ({s.ideology:+.2f})")
+
+    def _growth(self, s: LatinState) -> float:
+        y = self.calendar.year(self.steps_done)
+        a = self.tables.trade_row(s.iso3, y - 1)["gdp_usd_bn"]
+        b = self.tables.trade_row(s.iso3, y)["gdp_usd_bn"]
+        return b / a - 1.0 if a else 0.0
+
+    def _intervene(self, iv: Any) -> None:
+        note = iv.note or "scenario intervention"
+        if iv.kind == "election":
+            s = self.by_iso[iv.country]
+            s.ideology = iv.ideology
+            s.leader = iv.leader or s.leader
+            s.irregular = False
+            self.log_event(s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f}); {note}")
+        elif iv.kind == "status":
+            s = self.by_iso[iv.country]
+            if iv.status == "in_force" and s.status.get(iv.institution) not in ("signed", "ratified"):
+                self.set_status(s, iv.institution, "signed", forced=True, note=note)
+            self.set_status(s, iv.institution, iv.status, forced=True, note=note)
+        elif iv.kind == "end_status":
+            s = self.by_iso[iv.country]
+            if iv.institution in s.status:
+                self.set_status(s, iv.institution, None, action="left", forced=True, note=note)
+        elif iv.kind == "found":
+            inst = self.insts[iv.institution]
+            self._found(inst, [self.by_iso[c] for c in iv.members], forced=True)
+
+    def _found(self, inst: InstitutionState, founders: list[LatinState], forced: bool) -> None:
+        inst.founded = True
+        inst.founded_step = self.steps_done
+        inst.closed = False
+        self.log_event("", inst.id, "founded", forced=forced)
+        status = "negotiating" if inst.kind == "us_agreement" else "member"
+        for s in founders:
+            if s.status.get(inst.id) is None:
+                u, c = s.value_of(inst)
+                self.set_status(s, inst.id, status, action="founded", forced=forced,
+                                utility=None if forced else u, terms=None if forced else c)  # fmt: skip
+
+    # --- blocs ---------------------------------------------------------------------------
+
+    def _blocs(self, t: int) -> None:
+        p = self.p
+        spy = self.calendar.steps_per_year
+        for inst in self.insts.values():
+            f = inst.spec.founding
+            if not inst.founded and f is not None and f.endogenous:
+                self._try_found(inst)
+            if not inst.open or inst.kind != "bloc":
+                continue
+            members = [self.by_iso[c] for c in sorted(inst.members)]
+            # accession needing the members' approval (their legislatures: slow-moving leaning)
+            for s in self.states:
+                if s.status.get(inst.id) != "acceding":
+                    continue
+                vetoes = [m for m in members if abs(m.leaning - s.ideology) > p.approval_distance]
+                if not vetoes and self.random.random() < rules.per_step(0.5, spy):
+                    self.set_status(s, inst.id, "member", action="joined",
+                                    note="accession approved by all members")  # fmt: skip
+            # democratic clause: suspend a member whose government came in irregularly
+            for s in members:
+                if inst.spec.democratic_clause and s.irregular and s.status.get(inst.id) == "member":
+                    if self.random.random() < rules.per_step(0.8, spy):
+                        self.set_status(s, inst.id, "suspended", note="democratic clause")
+            if inst.spec.democratic_clause:
+                for s in self.states:
+                    if s.status.get(inst.id) == "suspended" and not s.irregular:
+                        self.set_status(s, inst.id, "member", action="readmitted")
+            # cohesion: the others suspend a member far from their median
+            if inst.spec.cohesion_rule and len(members) >= 3:
+                for s in members:
+                    others = [m.ideology for m in members if m is not s]
+                    if abs(s.ideology - float(np.median(others))) > p.suspension_distance:
+                        if self.random.random() < rules.per_step(0.5, spy):
+                            self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
+
+    def _try_found(self, inst: InstitutionState) -> None:
+        """Endogenous founding: enough eligible states (with the sponsor) want it."""
+        f = inst.spec.founding
+        keen = []
+        for s in self.states:
+            if s.iso3 in inst.scope and self.requirements_met(s, inst):
+                u, _ = s.value_of(inst)
+                if u > self.p.inertia:
+                    keen.append(s)
+        sponsor = inst.spec.sponsor
+        if sponsor and sponsor not in {s.iso3 for s in keen}:
+            return
+        if len(keen) >= f.min_founders:
+            if self.random.random() < rules.per_step(self.p.founding_rate, self.calendar.steps_per_year):
+                self._found(inst, keen, forced=False)
+
+    def _hemispheric(self, t: int) -> None:
+        """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""
+        for inst in self.insts.values():
+            if inst.kind != "hemispheric" or not inst.open or not inst.spec.deadline:
+                continue
+            if self.calendar.step_of(inst.spec.deadline) != t:
+                continue
+            values = {s.iso3: s.value_of(inst) for s in self.states if s.iso3 in inst.scope}
+            refusing = [c for c in inst.spec.veto_states if c in values and values[c][0] <= 0]
+            if refusing:
+                for c in refusing:
+                    u, terms = values[c]
+                    self.log_event(c, inst.id, "declined", utility=u, terms=terms)
+                inst.closed = True
+                self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(refusing)}")
+            else:
+                for c, (u, terms) in values.items():
+                    if u > 0:
+                        self.set_status(self.by_iso[c], inst.id, "signed", utility=u, terms=terms)
+
+    # --- dynamics ------------------------------------------------------------------------
+
+    def _china(self, year: int) -> float:
+        return float(self.tables.exo(year)["china_imports_usd_bn"])
+
+    def oil_price(self, year: int) -> float:
+        ex = self.scenario.exogenous
+        base = ex.oil_price.get(year, float(self.tables.exo(year)["oil_price_usd"]))
+        return base * ex.oil_scale
+
+    def _lobby_target(self, s: LatinState) -> float:
+        """The export lobby's stake: private exports to the US relative to GDP."""
+        private = 1.0 - s.state_exports
+        return min(1.0, s.share_us * s.exports_gdp * private * self.p.lobby_scale)
+
+    def _update_economy(self, s: LatinState, year: int) -> None:
+        row = self.tables.trade_row(s.iso3, year)
+        s.gdp = row["gdp_usd_bn"]
+        s.exports_gdp = min(1.0, row["exports_usd_bn"] / row["gdp_usd_bn"]) if row["gdp_usd_bn"] else 0.0
+
+    def _dynamics(self, t: int) -> None:
+        """Trade creation by deals in force, China's pull on commodity exporters, the lobby."""
+        p = self.p
+        spy = self.calendar.steps_per_year
+        year_next = self.calendar.year(t + 1)
+        china_now = self._china(year_next)
+        dlog = math.log(china_now / self._china(year_next - 1)) * self.scenario.exogenous.china_strength
+        creation = rules.per_step(p.trade_creation, spy)
+        adjust = rules.per_step(p.lobby_adjust, spy)
+        lean = rules.per_step(p.leaning_adjust, spy)
+        for s in self.states:
+            if self.calendar.year(t) != year_next:
+                self._update_economy(s, year_next)
+            in_force = any(
+                v == "in_force" and self.insts[k].includes_us for k, v in s.status.items()
+            )
+            d_us = creation * (1.0 - s.share_us - s.share_china) if in_force else 0.0
+            d_cn = p.china_pull * s.commodity * dlog / spy * (1.0 - s.share_china)
+            d_cn = max(d_cn, -s.share_china)
+            rest_and_region = 1.0 - s.share_us - s.share_china
+            # what the US and China gain comes out of the others in proportion to their size
+            take = d_us + d_cn
+            if rest_and_region > 1e-9 and take > 0:
+                scale = max(0.0, 1.0 - take / rest_and_region) if d_us > 0 else 1.0
+                s.share_region *= scale if d_us > 0 else 1.0
+            s.share_us = min(1.0, s.share_us + d_us)
+            if d_cn != 0:
+                others = s.share_us + s.share_region
+                shrink = max(0.0, 1.0 - d_cn / max(1e-9, 1.0 - s.share_china)) if d_cn > 0 else 1.0
+                s.share_us *= shrink
+                s.share_region *= shrink
+                del others
+                s.share_china = min(1.0, s.share_china + d_cn)
+            s.lobby += adjust * (self._lobby_target(s) - s.lobby)
+            s.leaning += lean * (s.ideology - s.leaning)
+
+    # --- model-level indicators ----------------------------------------------------------
+
+    def us_ftas_in_force(self) -> int:
+        return sum(
+            1 for s in self.states
+            if any(v == "in_force" and self.insts[k].includes_us and self.insts[k].kind != "preference"
+                   for k, v in s.status.items())
+        )  # fmt: skip
+
+    def bloc_size(self, iid: str) -> int:
+        return sum(1 for s in self.states if s.status.get(iid) == "member")
+
+    def alignment_index(self) -> float:
+        """GDP-weighted mean alignment: +1 US deal in force, +0.5 pending, -1 ALBA."""
+        tot = sum(s.gdp for s in self.states)
+        return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
+
+
+def _members_reporter(iid: str):
+    def report(m: TradeBlocsModel) -> int:
+        inst = m.insts[iid]
+        return sum(1 for c in inst.members if STAGE_RANK.get(m.by_iso[c].status.get(iid, ""), 0) != 1)
+
+    return report

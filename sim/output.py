@@ -1,0 +1,101 @@
+"""Writing a finished run to disk: events, membership spells, time series and a summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .decision import TERMS
+from .model import TradeBlocsModel
+from .scenario import dump_yaml
+
+EVENT_COLUMNS = ["date", "step", "country", "institution", "action", "forced", "actor",
+                 "utility", *TERMS, "note"]  # fmt: skip
+SPELL_COLUMNS = ["country", "institution", "status", "start", "end"]
+
+
+def events_frame(model: TradeBlocsModel) -> pd.DataFrame:
+    df = pd.DataFrame(model.events, columns=EVENT_COLUMNS)
+    for c in ["utility", *TERMS]:
+        df[c] = df[c].astype(float).round(6)
+    return df
+
+
+def spells_frame(model: TradeBlocsModel) -> pd.DataFrame:
+    return pd.DataFrame(model.spells, columns=SPELL_COLUMNS)
+
+
+def git_commit() -> str | None:
+    """The project's git commit, where it is run from a checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )  # fmt: skip
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def final_positions(model: TradeBlocsModel) -> dict[str, dict[str, str]]:
+    """Who ended up where: each state's statuses at the end of the run."""
+    return {s.iso3: dict(sorted(s.status.items())) for s in model.states}
+
+
+def headline(model: TradeBlocsModel) -> dict[str, Any]:
+    ev = events_frame(model)
+    chosen = ev[~ev["forced"] & ev["utility"].notna()]
+    return {
+        "end_date": model.calendar.label(model.calendar.n_steps - 1),
+        "us_ftas_in_force": model.us_ftas_in_force(),
+        "us_alignment_index": round(model.alignment_index(), 4),
+        "bloc_members": {iid: model.bloc_size(iid) for iid, i in model.insts.items() if i.kind == "bloc"},
+        "alignment": {s.iso3: s.alignment for s in model.states},
+        "events": int(len(ev)),
+        "chosen_events": int(len(chosen)),
+        "forced_events": int(ev["forced"].sum()),
+    }
+
+
+def top_decisions(model: TradeBlocsModel, term: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` chosen moves where ``term`` weighed most (by absolute contribution)."""
+    ev = events_frame(model)
+    ev = ev[~ev["forced"] & ev[term].notna()]
+    return ev.reindex(ev[term].abs().sort_values(ascending=False).index).head(n)
+
+
+def write_run(model: TradeBlocsModel, out: Path, seed: int | None) -> dict[str, Any]:
+    """Write the run's files into ``out`` and return the summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    events_frame(model).to_csv(out / "events.csv", index=False)
+    spells_frame(model).to_csv(out / "memberships.csv", index=False)
+    dc = model.datacollector
+    if dc is not None:
+        mdf = dc.get_model_vars_dataframe()
+        mdf.index.name = "step"
+        mdf.to_csv(out / "timeseries_model.csv")
+        if model.collect == "full":
+            from .agents import LatinState
+
+            adf = dc.get_agenttype_vars_dataframe(LatinState).reset_index()
+            adf = adf.drop(columns=["AgentID"]).rename(columns={"Step": "step"})
+            adf.insert(1, "date", adf["step"].map(model.calendar.label))
+            adf.to_csv(out / "timeseries.csv", index=False)
+    (out / "scenario.resolved.yaml").write_text(dump_yaml(model.scenario), encoding="utf-8")
+    summary = {
+        "scenario": model.scenario.name,
+        "seed": seed,
+        "scenario_hash": model.scenario.content_hash(),
+        "version": __version__,
+        "git_commit": git_commit(),
+        "steps": model.steps_done,
+        **headline(model),
+        "final_positions": final_positions(model),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return summary

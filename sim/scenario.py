@@ -1,0 +1,405 @@
+"""Scenario files: YAML validated with pydantic, with ``extends:`` inheritance.
+
+A counterfactual names the file it extends and overrides a few keys; mappings merge key by
+key, lists and scalars replace. Every error names the file, the key path and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .dates import Calendar, parse_date
+from .tables import LAC19
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+KNOWN_STATES = frozenset(LAC19) | {"USA"}
+POLITICAL_MODELS = ("acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator")
+ECONOMIC_MODELS = ("strategic", "social", "productive", "hybrid", "none")
+STATUSES = (
+    "requested", "negotiating", "signed", "ratified", "in_force",
+    "member", "acceding", "suspended",
+)  # fmt: skip
+
+
+class ScenarioError(ValueError):
+    """A scenario file is malformed; the message names the file, key path and problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _check_date(v: str | None) -> str | None:
+    if v is not None:
+        parse_date(v)
+    return None if v is None else str(v)
+
+
+class Window(_Strict):
+    """A span of model time, both ends inclusive, e.g. ``{start: 2002Q3, end: 2007Q2}``."""
+
+    start: str
+    end: str
+    _v = field_validator("start", "end", mode="before")(lambda v: _check_date(str(v)))
+
+
+class CongressPeriod(Window):
+    """How readily the US Congress approves signed agreements in a period (hazard per year)."""
+
+    approval_rate: float = Field(ge=0, le=1)
+
+
+class TimeSpec(_Strict):
+    start: str = "2003Q1"
+    end: str = "2016Q4"
+    steps_per_year: Literal[1, 2, 4, 12] = 4
+    _v = field_validator("start", "end", mode="before")(lambda v: _check_date(str(v)))
+
+
+class Parameters(_Strict):
+    """Decision weights and dynamics; every one is a named, bounded number."""
+
+    # weights of the utility terms (see sim/decision.py)
+    w_econ: float = Field(1.0, ge=0)
+    w_coercion: float = Field(1.0, ge=0)
+    w_influence: float = Field(1.0, ge=0)
+    w_ideology: float = Field(1.0, ge=0)
+    w_peer: float = Field(1.0, ge=0)
+    w_cost: float = Field(1.0, ge=0)
+    # choice
+    inertia: float = Field(1.0, ge=0, description="utility of staying put")
+    temperature: float = Field(0.15, gt=0, description="logit noise of choices")
+    # state-side details
+    lcd_appeal: float = Field(1.5, description="affinity of every government for a lowest-common-denominator forum")
+    lobby_scale: float = Field(5.0, gt=0, description="lobby strength per unit of US exports/GDP")
+    lobby_adjust: float = Field(0.1, ge=0, le=1, description="share of the gap to its stake the lobby closes per year")
+    atpdea_horizon: float = Field(3.0, gt=0, description="years before expiry at which lapse risk starts to bite")
+    certification_threat: float = Field(0.3, ge=0, le=1, description="standing threat of decertification to a preference holder")
+    bloc_drift: float = Field(0.5, ge=0, le=1, description="weight of members' US alignment in a bloc's effective orientation")
+    exit_cost: float = Field(0.5, ge=0, description="extra cost of leaving an institution one is in")
+    # US side
+    us_accept_rate: float = Field(0.6, ge=0, le=1, description="yearly chance the US opens talks with a willing requester")
+    us_min_ideology: float = Field(-0.6, ge=-1, le=1, description="ideology below which the US walks away from talks")
+    us_walkaway_rate: float = Field(0.5, ge=0, le=1, description="yearly chance of walking away from an unwilling partner")
+    demand_step: float = Field(0.03, ge=0, description="rise in US demands (sovereignty cost) with each deal signed")
+    min_negotiation_years: float = Field(1.5, ge=0)
+    implementation_years: float = Field(0.75, ge=0, description="from US approval to entry into force")
+    atpdea_suspend_ideology: float = Field(-0.7, ge=-1, le=1)
+    atpdea_suspend_rate: float = Field(0.3, ge=0, le=1)
+    # blocs
+    founding_rate: float = Field(0.3, ge=0, le=1, description="yearly chance an endogenous founding happens once its rule holds")
+    approval_distance: float = Field(1.0, ge=0, description="ideological distance above which a member vetoes an accession")
+    suspension_distance: float = Field(1.3, ge=0, description="distance from the other members' median that gets a member suspended")
+    sponsor_aid: float = Field(1.0, ge=0, description="value of a sponsor's aid at the reference oil price")
+    oil_reference: float = Field(60.0, gt=0, description="oil price (US$) at which sponsor aid equals sponsor_aid")
+    # dynamics
+    trade_creation: float = Field(0.03, ge=0, le=1, description="yearly pull of the US share toward its ceiling once a deal is in force")
+    china_pull: float = Field(0.25, ge=0, description="China share gained per unit log growth of China's imports, for a pure commodity exporter")
+    leaning_adjust: float = Field(0.1, ge=0, le=1, description="yearly pull of the electorate's leaning toward the government's ideology")
+    # endogenous elections
+    election_sd: float = Field(0.35, ge=0)
+    election_lobby_pull: float = Field(0.3)
+    election_economy_pull: float = Field(2.0)
+
+
+class Founding(_Strict):
+    """Either a historical date (a forced event) or an endogenous rule."""
+
+    date: str | None = None
+    endogenous: bool = False
+    min_founders: int = Field(2, ge=1)
+    _v = field_validator("date", mode="before")(lambda v: _check_date(v))
+
+
+class Institution(_Strict):
+    name: str
+    kind: Literal["us_agreement", "bloc", "preference", "hemispheric"]
+    economic_model: Literal["strategic", "social", "productive", "hybrid", "none"]
+    political_model: Literal[
+        "acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator"
+    ]
+    scope: list[str] | Literal["all"] = "all"
+    includes_us: bool = False
+    trade_content: float = Field(0.0, ge=0, le=1)
+    depth: float = Field(0.3, ge=0, le=1, description="sovereignty cost of membership")
+    customs_union: bool = False
+    founding: Founding | None = None
+    sponsor: str | None = None
+    accession: Literal["open", "approval"] = "open"
+    democratic_clause: bool = False
+    cohesion_rule: bool = False
+    markets: list[Literal["us", "members", "china"]] | None = Field(
+        None, description="export markets whose access counts as its economic gain (default: us if the US is in, else members)"
+    )
+    requires: list[str] = Field(default_factory=list, description="statuses needed first, e.g. [us_agreement]")
+    conclusion: str | None = Field(None, description="date negotiations conclude (TPP: forced)")
+    deadline: str | None = Field(None, description="hemispheric: date all veto states must agree")
+    veto_states: list[str] = Field(default_factory=list)
+    _v = field_validator("conclusion", "deadline", mode="before")(lambda v: _check_date(v))
+
+
+class Compatibility(_Strict):
+    a: str
+    b: str
+    rule: Literal["exclusive"] = "exclusive"
+    reason: str = ""
+
+
+class InitialStatus(_Strict):
+    country: str
+    institution: str
+    status: str
+    since: str | None = None
+    _v = field_validator("since", mode="before")(lambda v: _check_date(v))
+
+
+class USPolicy(_Strict):
+    competitive_liberalization: list[Window] = Field(default_factory=list)
+    tpa: list[Window] = Field(default_factory=list)
+    congress: list[CongressPeriod] = Field(default_factory=list)
+    atpdea_expiry: list[str] = Field(default_factory=list, description="dates the programme lapses unless renewed; last one is final")
+    atpdea_final: str | None = None
+    _v = field_validator("atpdea_final", mode="before")(lambda v: _check_date(v))
+
+    @field_validator("atpdea_expiry", mode="before")
+    @classmethod
+    def _dates(cls, v: list) -> list[str]:
+        return [_check_date(str(x)) for x in v]
+
+
+class Exogenous(_Strict):
+    china_strength: float = Field(1.0, ge=0, description="multiplier on China's import growth")
+    oil_scale: float = Field(1.0, ge=0, description="multiplier on the oil price path")
+    oil_price: dict[int, float] = Field(default_factory=dict, description="year -> US$ overrides")
+
+
+class Intervention(_Strict):
+    """A forced event: the scenario imposes it, the output marks it ``forced``."""
+
+    date: str
+    kind: Literal["election", "status", "end_status", "found"]
+    country: str | None = None
+    institution: str | None = None
+    status: str | None = None
+    ideology: float | None = Field(None, ge=-1, le=1)
+    leader: str | None = None
+    members: list[str] = Field(default_factory=list)
+    note: str = ""
+    _v = field_validator("date", mode="before")(lambda v: _check_date(str(v)))
+
+
+class DataPaths(_Strict):
+    trade: str | None = None
+    leaders: str | None = None
+    states: str | None = None
+
+
+class Scenario(_Strict):
+    name: str
+    description: str = ""
+    seed: int = 0
+    time: TimeSpec = Field(default_factory=TimeSpec)
+    elections: Literal["historical", "endogenous"] = "historical"
+    states: list[str] = Field(default_factory=lambda: list(LAC19))
+    data: DataPaths = Field(default_factory=DataPaths)
+    parameters: Parameters = Field(default_factory=Parameters)
+    us_policy: USPolicy = Field(default_factory=USPolicy)
+    exogenous: Exogenous = Field(default_factory=Exogenous)
+    institutions: dict[str, Institution]
+    compatibility: list[Compatibility] = Field(default_factory=list)
+    initial: list[InitialStatus] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+
+    def calendar(self) -> Calendar:
+        return Calendar(self.time.start, self.time.end, self.time.steps_per_year)
+
+    def content_hash(self) -> str:
+        """Hash of the resolved scenario and the data tables it reads."""
+        from .tables import DATA_DIR
+
+        h = hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode())
+        paths = [self.data.trade, self.data.leaders, self.data.states]
+        defaults = ["trade.csv", "leaders.csv", "states.csv", "exogenous.csv"]
+        for p, d in zip(paths + [None], defaults, strict=True):
+            h.update(Path(p or DATA_DIR / d).read_bytes())
+        return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def resolve_path(name: str | Path) -> Path:
+    """A scenario path as given, or a bare name looked up in the project's ``scenarios/``."""
+    p = Path(name)
+    if p.exists():
+        return p
+    for cand in (SCENARIO_DIR / p, SCENARIO_DIR / f"{p}.yaml"):
+        if cand.exists():
+            return cand
+    raise ScenarioError(f"{name}: scenario file not found (looked in . and {SCENARIO_DIR})")
+
+
+def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    if path.resolve() in seen:
+        chain = " -> ".join(str(s) for s in (*seen, path))
+        raise ScenarioError(f"{path}: extends: circular chain {chain}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise ScenarioError(f"{path}: not valid YAML: {e}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{path}: top level must be a mapping, got {type(raw).__name__}")
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    ppath = (path.parent / str(parent)) if not Path(str(parent)).is_absolute() else Path(parent)
+    if not ppath.exists():
+        try:
+            ppath = resolve_path(str(parent))
+        except ScenarioError:
+            raise ScenarioError(f"{path}: extends: file not found: {parent}") from None
+    base = _read_raw(ppath, (*seen, path.resolve()))
+    return _deep_merge(base, raw)
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-before", "function-after") or str(part).startswith("function-"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _describe(err: dict) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        msg = msg.replace("Input should be ", "must be ")
+        return f"{msg}, got {err['input']!r}"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return f"{msg} (got {err['input']!r})" if "input" in err and not isinstance(err["input"], dict) else msg
+
+
+def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
+    """Validate a raw mapping; raise ScenarioError naming ``origin``, key path and problem."""
+    try:
+        sc = Scenario.model_validate(raw)
+    except ValidationError as e:
+        lines = [f"{origin}: {_format_loc(err['loc'])}: {_describe(err)}" for err in e.errors()]
+        raise ScenarioError("\n".join(lines)) from None
+    problems = _cross_check(sc)
+    if problems:
+        raise ScenarioError("\n".join(f"{origin}: {p}" for p in problems))
+    return sc
+
+
+def _cross_check(sc: Scenario) -> list[str]:
+    """Checks that span sections: known countries and institutions, dates inside the run."""
+    out: list[str] = []
+    cal = sc.calendar()
+    states = set(sc.states)
+    insts = set(sc.institutions)
+
+    def country(code: str | None, where: str) -> None:
+        if code is not None and code not in KNOWN_STATES:
+            out.append(f"{where}: unknown country code {code!r} (known: {', '.join(sorted(KNOWN_STATES))})")
+        elif code is not None and code != "USA" and code not in states:
+            out.append(f"{where}: country {code!r} is not among the scenario's states")
+
+    def institution(iid: str | None, where: str) -> None:
+        if iid is not None and iid not in insts:
+            out.append(f"{where}: unknown institution {iid!r} (known: {', '.join(sorted(insts))})")
+
+    def in_run(date: str | None, where: str) -> None:
+        if date is not None and not cal.contains(date):
+            out.append(f"{where}: date {date} is outside the run {sc.time.start}..{sc.time.end}")
+
+    for i, s in enumerate(sc.states):
+        country(s, f"states[{i}]")
+    for iid, inst in sc.institutions.items():
+        if inst.scope != "all":
+            for j, c in enumerate(inst.scope):
+                if c not in KNOWN_STATES:
+                    out.append(f"institutions.{iid}.scope[{j}]: unknown country code {c!r}")
+        for j, c in enumerate(inst.veto_states):
+            country(c, f"institutions.{iid}.veto_states[{j}]")
+        if inst.sponsor:
+            country(inst.sponsor, f"institutions.{iid}.sponsor")
+        for j, r in enumerate(inst.requires):
+            if r != "us_agreement" and r not in insts:
+                out.append(f"institutions.{iid}.requires[{j}]: unknown requirement {r!r}")
+    for i, c in enumerate(sc.compatibility):
+        institution(c.a, f"compatibility[{i}].a")
+        institution(c.b, f"compatibility[{i}].b")
+    for i, s in enumerate(sc.initial):
+        country(s.country, f"initial[{i}].country")
+        institution(s.institution, f"initial[{i}].institution")
+        if s.status not in STATUSES:
+            out.append(f"initial[{i}].status: unknown status {s.status!r} (one of {', '.join(STATUSES)})")
+    for i, iv in enumerate(sc.interventions):
+        where = f"interventions[{i}]"
+        in_run(iv.date, f"{where}.date")
+        country(iv.country, f"{where}.country")
+        institution(iv.institution, f"{where}.institution")
+        for j, m in enumerate(iv.members):
+            country(m, f"{where}.members[{j}]")
+        if iv.kind in ("election",) and (iv.country is None or iv.ideology is None):
+            out.append(f"{where}: an election needs country and ideology")
+        if iv.kind in ("status", "end_status") and (iv.country is None or iv.institution is None):
+            out.append(f"{where}: a {iv.kind} intervention needs country and institution")
+        if iv.kind == "status" and iv.status not in STATUSES:
+            out.append(f"{where}.status: unknown status {iv.status!r} (one of {', '.join(STATUSES)})")
+        if iv.kind == "found" and iv.institution is None:
+            out.append(f"{where}: a found intervention needs institution")
+    for field in ("trade", "leaders", "states"):
+        p = getattr(sc.data, field)
+        if p is not None and not Path(p).exists():
+            out.append(f"data.{field}: file not found: {p}")
+    return out
+
+
+def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, merge ``extends`` chains, apply dotted-key ``overrides``, and validate."""
+    path = resolve_path(name)
+    raw = _read_raw(path)
+    for key, value in (overrides or {}).items():
+        apply_override(raw, key, value)
+    return validate(raw, str(path))
+
+
+def apply_override(raw: dict, dotted: str, value: Any) -> None:
+    """Set ``a.b.c`` in a raw scenario mapping (bare names mean ``parameters.NAME``)."""
+    parts = dotted.split(".") if "." in dotted else ["parameters", dotted]
+    node = raw
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+    node[parts[-1]] = value
+
+
+def dump_yaml(sc: Scenario) -> str:
+    return yaml.safe_dump(sc.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,99 @@
+"""The calibration data shipped with the package: states, yearly trade and GDP, leaders,
+and exogenous paths (oil price, China's imports). Every table carries a ``source`` column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA_DIR = Path(str(resources.files("sim") / "data"))
+
+#: The 19 Latin American states of the baseline, in a fixed order (north to south).
+LAC19 = (
+    "MEX", "GTM", "SLV", "HND", "NIC", "CRI", "PAN", "DOM", "CUB",
+    "VEN", "COL", "ECU", "PER", "BOL", "CHL", "ARG", "URY", "PRY", "BRA",
+)  # fmt: skip
+
+
+def _read(name: str, path: str | Path | None = None) -> pd.DataFrame:
+    p = Path(path) if path else DATA_DIR / name
+    if not p.exists():
+        raise FileNotFoundError(f"data table not found: {p}")
+    df = pd.read_csv(p)
+    if "source" not in df.columns:
+        raise ValueError(f"{p}: every data table needs a 'source' column")
+    return df
+
+
+@dataclass(eq=False)
+class Tables:
+    """All data tables a model run needs, loaded once and shared read-only."""
+
+    states: pd.DataFrame
+    trade: pd.DataFrame
+    leaders: pd.DataFrame
+    exogenous: pd.DataFrame
+    bilateral: pd.DataFrame
+    _trade_rows: dict[str, list[dict]] = field(init=False, repr=False)
+    _exo_rows: dict[int, dict] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._trade_rows = {
+            c: g.sort_values("year").to_dict("records") for c, g in self.trade.groupby("country")
+        }
+        self._exo_rows = {int(r["year"]): r for r in self.exogenous.to_dict("records")}
+
+    def trade_row(self, iso3: str, year: int) -> dict:
+        """Trade and GDP of ``iso3`` in ``year``, clamped to the years the table covers."""
+        rows = self._trade_rows[iso3]
+        year = min(max(year, rows[0]["year"]), rows[-1]["year"])
+        return rows[year - rows[0]["year"]]
+
+    @cache  # noqa: B019 - a handful of (year, order) keys per process
+    def bilateral_matrix(self, year: int, order: tuple[str, ...]) -> np.ndarray:
+        """Export shares between the states in ``order`` in ``year``: row exporter, column partner."""
+        b = self.bilateral
+        years = b["year"]
+        year = min(max(year, int(years.min())), int(years.max()))
+        sub = b[years == year]
+        pos = {c: i for i, c in enumerate(order)}
+        mat = np.zeros((len(order), len(order)))
+        for c, p, v in zip(sub["country"], sub["partner"], sub["share"], strict=True):
+            if c in pos and p in pos:
+                mat[pos[c], pos[p]] = v
+        return mat
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def exo(self, year: int) -> dict:
+        """Exogenous paths (oil price, China's imports) for ``year``, clamped to the table."""
+        years = self._exo_rows
+        return years[min(max(year, min(years)), max(years))]
+
+
+@lru_cache(maxsize=8)
+def load_tables(
+    trade: str | None = None, leaders: str | None = None, states: str | None = None
+) -> Tables:
+    """Load the shipped tables, or replacements given as paths (a scenario's ``data:`` key)."""
+    t = Tables(
+        states=_read("states.csv", states),
+        trade=_read("trade.csv", trade),
+        leaders=_read("leaders.csv", leaders),
+        exogenous=_read("exogenous.csv"),
+        bilateral=_read("bilateral.csv"),
+    )
+    t.leaders["start_t"] = t.leaders["start"].map(_iso_to_year)
+    t.leaders["end_t"] = t.leaders["end"].map(_iso_to_year)
+    return t
+
+
+def _iso_to_year(s: str) -> float:
+    y, m, d = (int(x) for x in str(s).split("-"))
+    return y + (m - 1) / 12 + (d - 1) / 372
