@@ -71,7 +71,7 @@ class TradeBlocsModel(mesa.Model):
             p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost
         )
         self.calendar = sc.calendar()
-        self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states)
+        self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states, sc.data.bilateral)
         self.steps_done = 0
         self.events: list[dict] = []
         self._spells: list[dict] = []

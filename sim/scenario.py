@@ -18,7 +18,6 @@ from .dates import Calendar, parse_date
 from .tables import LAC19
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-KNOWN_STATES = frozenset(LAC19) | {"USA"}
 POLITICAL_MODELS = ("acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator")
 ECONOMIC_MODELS = ("strategic", "social", "productive", "hybrid", "none")
 STATUSES = (
@@ -195,9 +194,12 @@ class Intervention(_Strict):
 
 
 class DataPaths(_Strict):
+    """Replacement data tables (CSV paths); the shipped ones are used where a path is absent."""
+
     trade: str | None = None
     leaders: str | None = None
     states: str | None = None
+    bilateral: str | None = None
 
 
 class Scenario(_Strict):
@@ -206,7 +208,7 @@ class Scenario(_Strict):
     seed: int = 0
     time: TimeSpec = Field(default_factory=TimeSpec)
     elections: Literal["historical", "endogenous"] = "historical"
-    states: list[str] = Field(default_factory=lambda: list(LAC19))
+    states: list[str] = Field(default_factory=lambda: list(LAC19), min_length=1)
     data: DataPaths = Field(default_factory=DataPaths)
     parameters: Parameters = Field(default_factory=Parameters)
     us_policy: USPolicy = Field(default_factory=USPolicy)
@@ -224,9 +226,9 @@ class Scenario(_Strict):
         from .tables import DATA_DIR
 
         h = hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode())
-        paths = [self.data.trade, self.data.leaders, self.data.states]
-        defaults = ["trade.csv", "leaders.csv", "states.csv", "exogenous.csv"]
-        for p, d in zip(paths + [None], defaults, strict=True):
+        paths = [self.data.trade, self.data.leaders, self.data.states, self.data.bilateral, None]
+        defaults = ["trade.csv", "leaders.csv", "states.csv", "bilateral.csv", "exogenous.csv"]
+        for p, d in zip(paths, defaults, strict=True):
             h.update(Path(p or DATA_DIR / d).read_bytes())
         return h.hexdigest()[:16]
 
@@ -321,13 +323,20 @@ def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
 def _cross_check(sc: Scenario) -> list[str]:
     """Checks that span sections: known countries and institutions, dates inside the run."""
     out: list[str] = []
+    for field in ("trade", "leaders", "states", "bilateral"):
+        p = getattr(sc.data, field)
+        if p is not None and not Path(p).exists():
+            out.append(f"data.{field}: file not found: {p}")
+    if out:
+        return out
+    known = known_states(sc.data.states)
     cal = sc.calendar()
     states = set(sc.states)
     insts = set(sc.institutions)
 
     def country(code: str | None, where: str) -> None:
-        if code is not None and code not in KNOWN_STATES:
-            out.append(f"{where}: unknown country code {code!r} (known: {', '.join(sorted(KNOWN_STATES))})")
+        if code is not None and code not in known:
+            out.append(f"{where}: unknown country code {code!r} (known: {', '.join(sorted(known))})")
         elif code is not None and code != "USA" and code not in states:
             out.append(f"{where}: country {code!r} is not among the scenario's states")
 
@@ -344,7 +353,7 @@ def _cross_check(sc: Scenario) -> list[str]:
     for iid, inst in sc.institutions.items():
         if inst.scope != "all":
             for j, c in enumerate(inst.scope):
-                if c not in KNOWN_STATES:
+                if c not in known:
                     out.append(f"institutions.{iid}.scope[{j}]: unknown country code {c!r}")
         for j, c in enumerate(inst.veto_states):
             country(c, f"institutions.{iid}.veto_states[{j}]")
@@ -376,11 +385,16 @@ def _cross_check(sc: Scenario) -> list[str]:
             out.append(f"{where}.status: unknown status {iv.status!r} (one of {', '.join(STATUSES)})")
         if iv.kind == "found" and iv.institution is None:
             out.append(f"{where}: a found intervention needs institution")
-    for field in ("trade", "leaders", "states"):
-        p = getattr(sc.data, field)
-        if p is not None and not Path(p).exists():
-            out.append(f"data.{field}: file not found: {p}")
     return out
+
+
+def known_states(states_csv: str | None = None) -> frozenset[str]:
+    """Country codes the states table knows (the shipped one: the 19 states and the USA)."""
+    from .tables import DATA_DIR
+
+    import pandas as pd
+
+    return frozenset(pd.read_csv(states_csv or DATA_DIR / "states.csv", usecols=["iso3"])["iso3"])
 
 
 def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:

@@ -79,7 +79,10 @@ class Tables:
 
 @lru_cache(maxsize=8)
 def load_tables(
-    trade: str | None = None, leaders: str | None = None, states: str | None = None
+    trade: str | None = None,
+    leaders: str | None = None,
+    states: str | None = None,
+    bilateral: str | None = None,
 ) -> Tables:
     """Load the shipped tables, or replacements given as paths (a scenario's ``data:`` key)."""
     t = Tables(
@@ -87,7 +90,7 @@ def load_tables(
         trade=_read("trade.csv", trade),
         leaders=_read("leaders.csv", leaders),
         exogenous=_read("exogenous.csv"),
-        bilateral=_read("bilateral.csv"),
+        bilateral=_read("bilateral.csv", bilateral),
     )
     t.leaders["start_t"] = t.leaders["start"].map(_iso_to_year)
     t.leaders["end_t"] = t.leaders["end"].map(_iso_to_year)
