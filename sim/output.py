@@ -52,6 +52,7 @@ def headline(model: TradeBlocsModel) -> dict[str, Any]:
     chosen = ev[~ev["forced"] & ev["utility"].notna()]
     return {
         "end_date": model.calendar.label(model.calendar.n_steps - 1),
+        "last_step_date": model.calendar.label(max(model.steps_done - 1, 0)),
         "us_ftas_in_force": model.us_ftas_in_force(),
         "us_alignment_index": round(model.alignment_index(), 4),
         "bloc_members": {iid: model.bloc_size(iid) for iid, i in model.insts.items() if i.kind == "bloc"},

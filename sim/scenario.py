@@ -299,9 +299,12 @@ def _describe(err: dict) -> str:
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         return "unknown key"
-    if err["type"] in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        msg = msg.replace("Input should be ", "must be ")
-        return f"{msg}, got {err['input']!r}"
+    ops = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}
+    if err["type"] in ops:
+        bound = next(iter(err.get("ctx", {}).values()), "?")
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        return f"must be {ops[err['type']]} {bound}, got {err['input']!r}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     return f"{msg} (got {err['input']!r})" if "input" in err and not isinstance(err["input"], dict) else msg

@@ -1,0 +1,279 @@
+"""Reading finished runs for figures and reports: one run folder, or a folder of seeds.
+
+``tradeblocs run`` writes a folder of CSV files; a researcher who wants replicate bands runs
+the same scenario with several seeds into sub-folders of one folder. Everything the report
+draws is read here, once, into :class:`RunSet` objects, so the figure code never touches paths.
+The documented history is turned into spells here too, in the same shape as the simulated
+membership spells, so the two can be drawn one beneath the other.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.dates import parse_date
+from sim.tables import DATA_DIR, LAC19
+
+HISTORY_CSV = Path(__file__).resolve().parent / "data" / "history_events.csv"
+
+#: documented action -> the status it opens (actions not listed end the open spell)
+HISTORY_STATUS = {
+    "requested": "requested",
+    "negotiating": "negotiating",
+    "signed": "signed",
+    "ratified": "ratified",
+    "in_force": "in_force",
+    "joined": "member",
+    "founded": "member",
+    "readmitted": "member",
+    "acceding": "acceding",
+    "suspended": "suspended",
+}
+#: documented actions that close a spell without opening another
+HISTORY_END = frozenset({"left", "lapsed", "declined", "suspended_talks", "withdrew"})
+#: statuses that do not replace a full membership (a bloc's framework agreement being signed
+#: or entering into force after its founding does not make the founders less than members)
+_NOT_BELOW_MEMBER = frozenset({"signed", "ratified", "in_force"})
+
+
+class RunError(ValueError):
+    """A run folder that cannot be read, with the path and what is missing."""
+
+
+def to_year(text: object) -> float:
+    """A date as the run files write it (``2006Q2``, ``2000-12``, ``1991``, ``2006-04-12``)
+    as a fractional year; empty or missing gives NaN (an open spell)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return float("nan")
+    s = str(text).strip()
+    return parse_date(s) if s else float("nan")
+
+
+@dataclass(eq=False)
+class Run:
+    """One finished run: its files as data frames plus the scenario it ran."""
+
+    path: Path
+    summary: dict
+    events: pd.DataFrame
+    spells: pd.DataFrame
+    ts_model: pd.DataFrame
+    ts_states: pd.DataFrame | None
+    scenario: dict
+
+    @property
+    def seed(self) -> int | None:
+        return self.summary.get("seed")
+
+    @property
+    def steps_per_year(self) -> int:
+        return int(self.scenario.get("time", {}).get("steps_per_year", 4))
+
+    @property
+    def start(self) -> float:
+        """Fractional year at the start of the first step."""
+        return to_year(self.ts_model["date"].iloc[0])
+
+    @property
+    def end(self) -> float:
+        """Fractional year at the end of the last step run (the last time-series row is the
+        state after that step, labelled with the next period's start)."""
+        return to_year(self.ts_model["date"].iloc[-1])
+
+    @property
+    def institutions(self) -> dict[str, dict]:
+        return self.scenario.get("institutions", {})
+
+
+def load_run(path: Path) -> Run:
+    """Read one ``tradeblocs run`` output folder; a missing file is a :class:`RunError`."""
+    path = Path(path)
+    need = ["summary.json", "events.csv", "memberships.csv", "timeseries_model.csv"]
+    missing = [n for n in need if not (path / n).exists()]
+    if missing:
+        raise RunError(f"{path}: not a complete run folder (missing {', '.join(missing)})")
+    ts_states = path / "timeseries.csv"
+    scen = path / "scenario.resolved.yaml"
+    events = pd.read_csv(path / "events.csv", keep_default_na=False, na_values=[""])
+    events["forced"] = events["forced"].astype(str).str.lower().eq("true")
+    spells = pd.read_csv(path / "memberships.csv", dtype=str, keep_default_na=False)
+    spells["start_year"] = spells["start"].map(to_year)
+    spells["end_year"] = spells["end"].map(to_year)
+    return Run(
+        path=path,
+        summary=json.loads((path / "summary.json").read_text(encoding="utf-8")),
+        events=events,
+        spells=spells,
+        ts_model=pd.read_csv(path / "timeseries_model.csv"),
+        ts_states=pd.read_csv(ts_states) if ts_states.exists() else None,
+        scenario=yaml.safe_load(scen.read_text(encoding="utf-8")) if scen.exists() else {},
+    )
+
+
+def find_run_dirs(path: Path) -> list[Path]:
+    """The run folders at ``path``: itself if it is a run, else every run folder below it."""
+    path = Path(path)
+    if not path.exists():
+        raise RunError(f"{path}: no such folder")
+    if (path / "summary.json").exists():
+        return [path]
+    found = sorted(p.parent for p in path.rglob("summary.json"))
+    if not found:
+        raise RunError(
+            f"{path}: no run found (expected the output of `tradeblocs run`, with a "
+            "summary.json, or a folder holding several such run folders)"
+        )
+    return found
+
+
+@dataclass(eq=False)
+class RunSet:
+    """The replicates of one scenario: one run, or several seeds of it."""
+
+    path: Path
+    runs: list[Run]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        names = sorted({r.summary.get("scenario", "?") for r in self.runs})
+        if len(names) > 1:
+            raise RunError(
+                f"{self.path}: runs of different scenarios in one folder ({', '.join(names)}); "
+                "put each scenario's seeds in its own folder"
+            )
+        self.label = self.label or names[0]
+
+    @property
+    def primary(self) -> Run:
+        """The run drawn where a figure shows a single run (the first seed)."""
+        return self.runs[0]
+
+    @property
+    def n(self) -> int:
+        return len(self.runs)
+
+    @property
+    def seeds(self) -> list[int | None]:
+        return [r.seed for r in self.runs]
+
+    @property
+    def blocs(self) -> list[str]:
+        """The blocs (US-excluding institutions whose size the model reports), in summary order."""
+        return list(self.primary.summary.get("bloc_members", {}))
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """One row per seed: the end-of-run outcomes the report compares."""
+        rows = []
+        for r in self.runs:
+            last = r.ts_model.iloc[-1]
+            row = {
+                "seed": r.seed,
+                "date": last["date"],
+                "US FTAs in force": float(last["us_ftas_in_force"]),
+                "US-alignment index": float(last["us_alignment_index"]),
+            }
+            for b in self.blocs:
+                col = f"members_{b}"
+                size = last[col] if col in last else r.summary["bloc_members"].get(b, np.nan)
+                row[f"{b} members"] = float(size)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def stacked(self, column: str) -> pd.DataFrame:
+        """``column`` of the model time series, one column per seed, indexed by fractional year."""
+        cols = {}
+        for i, r in enumerate(self.runs):
+            if column in r.ts_model:
+                t = r.ts_model["date"].map(to_year)
+                cols[i] = pd.Series(r.ts_model[column].to_numpy(float), index=t.to_numpy())
+        return pd.DataFrame(cols)
+
+
+def load_run_set(path: Path, label: str = "") -> RunSet:
+    """All runs at ``path`` (one run folder or a folder of seed folders) as a :class:`RunSet`."""
+    return RunSet(path=Path(path), runs=[load_run(p) for p in find_run_dirs(path)], label=label)
+
+
+# --- states and documented history --------------------------------------------------------
+
+
+def states_table() -> pd.DataFrame:
+    """The shipped states table (names, capitals and their coordinates), indexed by ISO3."""
+    return pd.read_csv(DATA_DIR / "states.csv").set_index("iso3")
+
+
+def state_order(present: set[str] | None = None) -> list[str]:
+    """States north to south as the model lists them, optionally only those in ``present``."""
+    order = list(LAC19)
+    extra = sorted((present or set()) - set(order))
+    return [s for s in order if present is None or s in present] + extra
+
+
+def history_spells(path: Path | None = None) -> pd.DataFrame:
+    """Documented status spells (country, institution, status, start_year, end_year) derived
+    from the dated events of ``analysis/data/history_events.csv``.
+
+    Each documented action opens the status it names (``joined`` -> member, ``signed`` ->
+    signed ...) and closes the previous one; ``left``, ``lapsed``, ``declined`` and
+    ``suspended_talks`` only close. A spell still open at the end of the record has
+    ``end_year`` NaN. Uses the lead's ``analysis.history.history_spells`` where it exists, so
+    the report and the fit score read history the same way.
+    """
+    if path is None:
+        try:
+            from analysis.history import history_spells as shared
+        except ImportError:
+            pass
+        else:
+            return shared()
+    ev = pd.read_csv(path or HISTORY_CSV, dtype=str, keep_default_na=False)
+    ev["t"] = ev["date"].map(to_year)
+    rows: list[dict] = []
+    for (country, inst), g in ev.sort_values("t", kind="stable").groupby(
+        ["country", "institution"], sort=True
+    ):
+        current: dict | None = None
+        for act, t in zip(g["action"], g["t"], strict=True):
+            status = HISTORY_STATUS.get(act)
+            if status is None and act not in HISTORY_END:
+                continue
+            if current and (
+                status == current["status"]
+                or (current["status"] == "member" and status in _NOT_BELOW_MEMBER)
+            ):
+                continue
+            if current:
+                current["end_year"] = t
+                rows.append(current)
+                current = None
+            if status:
+                current = {"country": country, "institution": inst, "status": status,
+                           "start_year": t, "end_year": float("nan")}  # fmt: skip
+        if current:
+            rows.append(current)
+    cols = ["country", "institution", "status", "start_year", "end_year"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def status_count(
+    spells: pd.DataFrame, times: np.ndarray, institutions: list[str], statuses: set[str]
+) -> np.ndarray:
+    """How many states hold one of ``statuses`` in any of ``institutions`` at each time
+    (a state counts once even if it holds several), from a spells frame with
+    ``start_year``/``end_year`` columns (NaN end = still open)."""
+    sub = spells[spells["institution"].isin(institutions) & spells["status"].isin(statuses)]
+    out = np.zeros(len(times))
+    for _, g in sub.groupby("country"):
+        start = g["start_year"].to_numpy(float)[:, None]
+        end = g["end_year"].fillna(np.inf).to_numpy(float)[:, None]
+        out += ((times[None, :] >= start) & (times[None, :] < end)).any(axis=0)
+    return out

@@ -1,0 +1,322 @@
+"""The fit of a run to the documented history: statuses, timing, and (over seeds) the Brier score.
+
+Only the agents' own choices count: a status that began with a scenario-imposed (forced) event
+is left out of the score, and so is a documented event whose simulated match was forced; both
+are counted and reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.dates import parse_date
+from sim.tables import LAC19
+
+from .history import FIRST_YEAR, LAST_YEAR, POSITIVE, history_cells, load_history, status_class
+
+CLASSES = (*POSITIVE, "other")
+#: documented actions scored for timing, and the simulated actions that count as the same
+TIMING = {
+    "requested": {"requested"},
+    "negotiating": {"negotiating"},
+    "signed": {"signed"},
+    "ratified": {"ratified"},
+    "in_force": {"in_force"},
+    "joined": {"joined", "founded"},
+    "founded": {"founded", "joined"},
+    "acceding": {"acceding"},
+    "left": {"left", "withdrew"},
+    "suspended": {"suspended"},
+    "readmitted": {"readmitted"},
+    "lapsed": {"lapsed", "left"},
+    "suspended_talks": {"suspended_talks", "withdrew"},
+    "declined": {"declined"},
+}
+SIM_TIMED = set().union(*TIMING.values()) - {"withdrew"}
+
+
+def _t(label: object) -> float:
+    s = "" if label is None or label != label else str(label)
+    return float("inf") if s == "" else parse_date(s)
+
+
+@dataclass
+class RunCells:
+    """A run's class at each (country, institution, year end), and the forced cells."""
+
+    cells: dict[tuple[str, str, int], str]
+    forced: set[tuple[str, str, int]]
+    last_year: int
+
+
+def run_cells(spells: pd.DataFrame, events: pd.DataFrame, last_year: int = LAST_YEAR) -> RunCells:
+    forced_starts = {
+        (r.country, r.institution, r.date)
+        for r in events.itertuples()
+        if r.forced and r.country
+    }
+    years = range(FIRST_YEAR, last_year + 1)
+    cells: dict[tuple[str, str, int], str] = {}
+    forced: set[tuple[str, str, int]] = set()
+    for r in spells.itertuples():
+        start, end = _t(r.start) if r.start else -np.inf, _t(r.end)
+        is_forced = (r.country, r.institution, r.start) in forced_starts
+        for y in years:
+            if start <= y + 0.999 < end:
+                key = (r.country, r.institution, y)
+                cells[key] = r.status
+                if is_forced:
+                    forced.add(key)
+    return RunCells(cells, forced, last_year)
+
+
+def _universe(institutions: list[str], states: list[str], last_year: int) -> list[tuple]:
+    return [(c, i, y) for c in states for i in institutions for y in range(FIRST_YEAR, last_year + 1)]
+
+
+def status_fit(rc: RunCells, institutions: list[str], states: list[str] = list(LAC19)) -> dict:
+    """F1 over positive classes and accuracy, overall and at the last year end."""
+    hist = history_cells()
+    out: dict = {}
+    per_pair: dict[tuple[str, str], list[int]] = {}
+    for label, years in (("all", None), ("end", rc.last_year)):
+        tp = fp = fn = agree = n = 0
+        for key in _universe(institutions, states, rc.last_year):
+            if years is not None and key[2] != years:
+                continue
+            if key in rc.forced:
+                continue
+            s, h = status_class(rc.cells.get(key)), status_class(hist.get(key))
+            n += 1
+            agree += s == h
+            hit = s == h and h != "other"
+            tp += hit
+            fp += s != "other" and not hit
+            fn += h != "other" and not hit
+            if label == "all":
+                row = per_pair.setdefault(key[:2], [0, 0, 0, 0, 0])
+                row[0] += 1
+                row[1] += s == h
+                row[2] += hit
+                row[3] += s != "other" and not hit
+                row[4] += h != "other" and not hit
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+        out[label] = {"f1": f1, "accuracy": agree / n if n else 1.0, "tp": tp, "fp": fp, "fn": fn, "cells": n}
+    table = pd.DataFrame(
+        [(c, i, *v) for (c, i), v in per_pair.items()],
+        columns=["country", "institution", "cells", "agree", "tp", "fp", "fn"],
+    )
+    table["accuracy"] = table["agree"] / table["cells"]
+    denom = 2 * table["tp"] + table["fp"] + table["fn"]
+    table["f1"] = np.where(denom > 0, 2 * table["tp"] / denom.where(denom > 0, 1), np.nan)
+    out["table"] = table
+    out["forced_cells"] = len(rc.forced)
+    return out
+
+
+def timing_fit(events: pd.DataFrame, last_year: int = LAST_YEAR, states: list[str] = list(LAC19)) -> dict:
+    """Each documented 2003+ event matched to the nearest simulated event of the same kind."""
+    hist = load_history()
+    hist = hist[(hist.t >= FIRST_YEAR) & (hist.t < last_year + 1) & hist.action.isin(TIMING)
+                & hist.country.isin(states)]  # fmt: skip
+    sim = events[events.country.astype(bool) & events.action.isin(SIM_TIMED | {"withdrew"})].copy()
+    sim["t"] = sim["date"].map(parse_date)
+    sim = sim[(sim.t >= FIRST_YEAR) & (sim.t < last_year + 1)]
+    used: set[int] = set()
+    rows = []
+    forced_excluded = 0
+    for h in hist.itertuples():
+        cand = sim[(sim.country == h.country) & (sim.institution == h.institution)
+                   & sim.action.isin(TIMING[h.action]) & ~sim.index.isin(used)]  # fmt: skip
+        if cand.empty:
+            rows.append((h.date, h.country, h.institution, h.action, None, np.nan, "missed"))
+            continue
+        j = (cand.t - h.t).abs().idxmin()
+        used.add(j)
+        m = sim.loc[j]
+        if m.forced:
+            forced_excluded += 1
+            rows.append((h.date, h.country, h.institution, h.action, m.date, np.nan, "forced"))
+            continue
+        rows.append((h.date, h.country, h.institution, h.action, m.date, m.t - h.t, "matched"))
+    table = pd.DataFrame(rows, columns=["hist_date", "country", "institution", "action",
+                                        "sim_date", "error_years", "outcome"])  # fmt: skip
+    spurious = sim[~sim.index.isin(used) & ~sim.forced.astype(bool) & sim.action.isin(SIM_TIMED)]
+    err = table.loc[table.outcome == "matched", "error_years"].abs()
+    return {
+        "table": table,
+        "median_error": float(err.median()) if len(err) else float("nan"),
+        "within_1y": float((err <= 1.0).mean()) if len(err) else float("nan"),
+        "matched": int(len(err)),
+        "missed": int((table.outcome == "missed").sum()),
+        "forced": forced_excluded,
+        "spurious": int(len(spurious)),
+        "spurious_events": spurious[["date", "country", "institution", "action"]],
+    }
+
+
+def _institutions(spells: pd.DataFrame) -> list[str]:
+    return sorted(set(load_history().institution) | set(spells.institution))
+
+
+def quick_fit(spells: pd.DataFrame, events: pd.DataFrame, last_year: int = LAST_YEAR) -> dict:
+    """Headline fit numbers of one run, from its spells and events frames."""
+    events = events.copy()
+    events["forced"] = events["forced"].astype(bool)
+    events["country"] = events["country"].fillna("")
+    spells = spells.fillna({"start": "", "end": ""})
+    rc = run_cells(spells, events, last_year)
+    sf = status_fit(rc, _institutions(spells))
+    tf = timing_fit(events, last_year)
+    return {
+        "f1": sf["all"]["f1"],
+        "accuracy": sf["all"]["accuracy"],
+        "f1_2016": sf["end"]["f1"],
+        "accuracy_2016": sf["end"]["accuracy"],
+        "timing_median": tf["median_error"],
+        "within_1y": tf["within_1y"],
+        "missed": tf["missed"],
+        "spurious": tf["spurious"],
+        "forced_excluded": sf["forced_cells"] + tf["forced"],
+    }
+
+
+def brier(runs: list[RunCells], institutions: list[str], states: list[str] = list(LAC19)) -> float:
+    """Multi-class Brier score of the seeds' share in each class against the record."""
+    hist = history_cells()
+    last = min(r.last_year for r in runs)
+    total, n = 0.0, 0
+    for key in _universe(institutions, states, last):
+        if all(key in r.forced for r in runs):
+            continue
+        h = status_class(hist.get(key))
+        sims = [status_class(r.cells.get(key)) for r in runs if key not in r.forced]
+        for c in CLASSES:
+            p = sum(s == c for s in sims) / len(sims)
+            total += (p - (h == c)) ** 2
+        n += 1
+    return total / n if n else float("nan")
+
+
+def headline(fit: dict) -> str:
+    """One line, e.g. ``fit: F1 0.91 (acc 0.96) end-2016 F1 0.94 | timing ... | ...``."""
+    s = (f"fit: F1 {fit['f1']:.2f} (acc {fit['accuracy']:.2f}) end-{fit.get('last_year', LAST_YEAR)} "
+         f"F1 {fit['f1_2016']:.2f} | timing median {fit['timing_median']:.1f} y, "
+         f"{100 * fit['within_1y']:.0f}% within 1 y | {fit['missed']:.0f} missed, "
+         f"{fit['spurious']:.0f} spurious | {fit['forced_excluded']:.0f} forced excluded")  # fmt: skip
+    if "brier" in fit:
+        s += f" | Brier {fit['brier']:.3f} over {fit['seeds']} seeds"
+    return s
+
+
+# --- run folders ---------------------------------------------------------------------------
+
+
+def run_dirs(path: Path) -> list[Path]:
+    """A run folder, or the run folders inside ``path`` (one per seed)."""
+    path = Path(path)
+    if (path / "events.csv").exists():
+        return [path]
+    found = sorted(p.parent for p in path.glob("*/events.csv"))
+    if not found:
+        raise FileNotFoundError(f"{path}: no events.csv here or in its subfolders (is it a run folder?)")
+    return found
+
+
+def _read_run(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    ev = pd.read_csv(d / "events.csv", keep_default_na=False, na_values={"utility": [""]})
+    ev["forced"] = ev["forced"].astype(str).str.lower().eq("true")
+    sp = pd.read_csv(d / "memberships.csv", dtype=str, keep_default_na=False)
+    last_year = LAST_YEAR
+    summ = d / "summary.json"
+    if summ.exists():
+        last = json.loads(summ.read_text()).get("last_step_date")
+        if last:
+            t = parse_date(last)
+            y = int(t)
+            last_year = min(LAST_YEAR, y if t - y >= 0.74 else y - 1)
+    return ev, sp, last_year
+
+
+def score_run(path: str | Path) -> dict:
+    """Score one run folder (or a folder of seeds: means, and the Brier score across them)."""
+    dirs = run_dirs(Path(path))
+    fits, cells, tables, timings = [], [], [], []
+    for d in dirs:
+        ev, sp, last_year = _read_run(d)
+        rc = run_cells(sp, ev, last_year)
+        insts = _institutions(sp)
+        sf = status_fit(rc, insts)
+        tf = timing_fit(ev, last_year)
+        cells.append(rc)
+        tables.append(sf["table"].assign(seed_dir=d.name))
+        timings.append(tf["table"].assign(seed_dir=d.name))
+        fits.append({
+            "f1": sf["all"]["f1"], "accuracy": sf["all"]["accuracy"],
+            "f1_2016": sf["end"]["f1"], "accuracy_2016": sf["end"]["accuracy"],
+            "timing_median": tf["median_error"], "within_1y": tf["within_1y"],
+            "missed": tf["missed"], "spurious": tf["spurious"],
+            "forced_excluded": sf["forced_cells"] + tf["forced"], "last_year": last_year,
+        })  # fmt: skip
+    fit = {k: float(np.nanmean([f[k] for f in fits])) for k in fits[0]}
+    fit["last_year"] = int(min(f["last_year"] for f in fits))
+    fit["seeds"] = len(dirs)
+    if len(dirs) > 1:
+        fit["brier"] = brier(cells, insts)
+    table = (pd.concat(tables).groupby(["country", "institution"], as_index=False)
+             [["cells", "agree", "tp", "fp", "fn"]].sum())  # fmt: skip
+    table["accuracy"] = table["agree"] / table["cells"]
+    denom = 2 * table["tp"] + table["fp"] + table["fn"]
+    table["f1"] = np.where(denom > 0, 2 * table["tp"] / denom.where(denom > 0, 1), np.nan)
+    return {"fit": fit, "headline": headline(fit), "table": table, "timing": pd.concat(timings)}
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("score", help="score a run (or a folder of seeded runs) against the record")
+    p.add_argument("run_dir", type=Path, help="folder written by `tradeblocs run`, or a folder of them")
+    p.add_argument("--json", action="store_true", help="print the fit as JSON")
+    return p
+
+
+def main(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    res = score_run(args.run_dir)
+    target = args.run_dir
+    res["table"].to_csv(target / "fit_table.csv", index=False)
+    res["timing"].to_csv(target / "fit_timing.csv", index=False)
+    if args.json:
+        print(json.dumps(res["fit"], indent=2))
+        return 0
+    con = Console()
+    scored = res["table"][(res["table"].tp + res["table"].fp + res["table"].fn) > 0]
+    t = Table(title="Fit by state and institution (year-end statuses; pairs never in either omitted)")
+    for c in ("country", "institution", "cells", "accuracy", "f1", "tp", "fp", "fn"):
+        t.add_column(c, justify="right" if c not in ("country", "institution") else "left")
+    for r in scored.sort_values(["country", "institution"]).itertuples():
+        f1 = "" if r.f1 != r.f1 else f"{r.f1:.2f}"
+        t.add_row(r.country, r.institution, str(r.cells), f"{r.accuracy:.2f}", f1, str(r.tp), str(r.fp), str(r.fn))
+    con.print(t)
+    tim = res["timing"]
+    bad = tim[(tim.outcome != "matched") | (tim.error_years.abs() > 1)]
+    if len(bad):
+        t = Table(title="Documented events missed, forced, or more than a year off")
+        for c in ("hist_date", "country", "institution", "action", "sim_date", "error_years", "outcome"):
+            t.add_column(c)
+        for r in bad.head(40).itertuples():
+            err = "" if r.error_years != r.error_years else f"{r.error_years:+.2f}"
+            t.add_row(r.hist_date, r.country, r.institution, r.action, str(r.sim_date or ""), err, r.outcome)
+        con.print(t)
+    con.print(f"[bold]{res['headline']}[/]")
+    con.print(f"tables written to {target / 'fit_table.csv'} and {target / 'fit_timing.csv'}")
+    return 0

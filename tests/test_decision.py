@@ -1,0 +1,107 @@
+"""Each utility term on hand-built cases: the theory behaves as the seeds describe."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim import decision as d
+
+
+def test_more_us_dependence_raises_coercion_of_staying_out():
+    low = d.coercion_us_deal(0.2, preferences_at_risk=0.5, neighbours_with_deals=0.5)
+    high = d.coercion_us_deal(0.5, preferences_at_risk=0.5, neighbours_with_deals=0.5)
+    assert high > low > 0
+
+
+def test_neighbours_deals_and_expiring_preferences_raise_coercion():
+    base = d.coercion_us_deal(0.3, 0.0, 0.0)
+    assert d.coercion_us_deal(0.3, 0.0, 0.5) > base
+    assert d.coercion_us_deal(0.3, 0.6, 0.0) > base
+
+
+def test_more_us_dependence_raises_influence_through_the_lobby(baseline_run):
+    state = next(s for s in baseline_run.states if s.iso3 == "PER")
+    inst = baseline_run.insts["US_FTA"]
+    before = state.terms_for(inst)
+    saved = (state.share_us, state.lobby)
+    state.share_us, state.lobby = saved[0] + 0.2, min(1.0, saved[1] + 0.3)
+    after = state.terms_for(inst)
+    state.share_us, state.lobby = saved
+    assert after["influence"] > before["influence"]
+    assert after["coercion"] > before["coercion"]
+
+
+def test_lobby_pulls_toward_the_us_and_against_counter_hegemonic_blocs():
+    assert d.influence(0.8, d.ORIENTATION["acquiescent"]) > 0
+    assert d.influence(0.8, d.ORIENTATION["counter_hegemonic"]) < 0
+    assert d.influence(0.0, d.ORIENTATION["counter_hegemonic"]) == 0
+
+
+def test_left_government_scores_alba_above_a_us_fta_all_else_equal():
+    w = d.Weights()
+    left = -0.8
+    alba = d.weigh({"econ": 0.1, "coercion": 0.0, "influence": 0.0,
+                    "ideology": d.ideology_affinity(left, d.ORIENTATION["counter_hegemonic"]),
+                    "peer": 0.2, "cost": d.sovereignty_cost(0.3, left)}, w)
+    fta = d.weigh({"econ": 0.1, "coercion": 0.0, "influence": 0.0,
+                   "ideology": d.ideology_affinity(left, d.ORIENTATION["acquiescent"]),
+                   "peer": 0.2, "cost": d.sovereignty_cost(0.3, left)}, w)
+    assert d.utility(alba) > d.utility(fta)
+
+
+def test_right_government_prefers_the_acquiescent_model():
+    assert d.ideology_affinity(0.7, d.ORIENTATION["acquiescent"]) > d.ideology_affinity(
+        0.7, d.ORIENTATION["counter_hegemonic"]
+    )
+
+
+def test_coercion_deters_joining_a_bloc_hostile_to_the_us():
+    assert d.coercion_bloc(0.5, d.ORIENTATION["counter_hegemonic"]) < d.coercion_bloc(0.1, -1.0) < 0
+    assert d.coercion_bloc(0.5, d.ORIENTATION["acquiescent"]) == 0
+
+
+def test_sovereignty_cost_is_felt_more_by_nationalist_governments():
+    assert d.sovereignty_cost(0.4, -0.9) > d.sovereignty_cost(0.4, 0.0) == d.sovereignty_cost(0.4, 0.8)
+
+
+def test_peer_pressure_is_the_share_of_peers_in():
+    assert d.peer_pressure(0.0) == 0 and d.peer_pressure(0.75) == 0.75
+
+
+def test_econ_gain_counts_market_and_aid():
+    assert d.econ_gain(0.4, 0.5) == pytest.approx(0.2)
+    assert d.econ_gain(0.0, 0.5, aid=0.3) == pytest.approx(0.3)
+
+
+def test_weighted_terms_sum_to_utility_and_cost_is_negative():
+    c = d.weigh({k: 1.0 for k in d.TERMS}, d.Weights(cost=2.0))
+    assert c["cost"] == -2.0
+    assert d.utility(c) == pytest.approx(3.0)
+
+
+def test_logit_choice_stays_when_nothing_beats_inertia_and_picks_a_dominant_option():
+    assert d.logit_choice([-5.0, -4.0], stay=1.0, temperature=0.1, u=0.999) == -1
+    assert d.logit_choice([0.0, 9.0], stay=1.0, temperature=0.1, u=0.5) == 1
+
+
+@given(
+    st.lists(st.floats(-5, 5), min_size=1, max_size=6),
+    st.floats(-3, 3),
+    st.floats(0.05, 2.0),
+    st.floats(0, 0.999999),
+)
+def test_logit_choice_returns_a_valid_index(utils, stay, temp, u):
+    k = d.logit_choice(utils, stay, temp, u)
+    assert -1 <= k < len(utils)
+
+
+@given(st.floats(0, 1), st.sampled_from([1, 2, 4, 12]))
+def test_per_step_probability_compounds_to_the_yearly_one(p, spy):
+    q = d.per_step(p, spy)
+    assert 0 <= q <= 1
+    assert 1 - (1 - q) ** spy == pytest.approx(p, abs=1e-9)
+    assert math.isfinite(q)
