@@ -43,7 +43,7 @@ def _bars(ax, spells: pd.DataFrame, rows: dict[str, int], start: float, end: flo
             continue
         color = inst_color(sp.institution)
         alpha = STATUS_ALPHA.get(sp.status, 0.5)
-        y = rows[sp.institution] + (BAR / 2 + 0.02) * (-1 if documented else 1)
+        y = rows[sp.institution] + (BAR / 2 + 0.02) * (1 if documented else -1)  # y runs down
         ax.barh(
             y, hi - lo, left=lo, height=BAR, facecolor=to_rgba(color, alpha),
             edgecolor="0.2" if documented else color,

@@ -99,9 +99,11 @@ class LatinState(mesa.Agent):
             )
         aid = 0.0
         if spec.economic_model == "social" and spec.sponsor:
-            capacity = m.sponsor_capacity()
             # members receive aid (small economies most); the sponsor values the leadership it buys
-            aid = capacity if spec.sponsor == self.iso3 else m.sponsor_aid(inst) / (1.0 + self.gdp / 20.0)
+            if spec.sponsor == self.iso3:
+                aid = m.capacity
+            else:
+                aid = m.sponsor_aid(inst) / (1.0 + self.gdp / 20.0)
         lcd = p.lcd_appeal if spec.political_model == "lowest_common_denominator" else 0.0
         depth = spec.depth + (m.us_demand if inst.kind == "us_agreement" else 0.0)
         return {
@@ -120,8 +122,10 @@ class LatinState(mesa.Agent):
 
     # --- choosing ------------------------------------------------------------------------
 
-    def options(self) -> list[tuple[str, str, float, dict[str, float]]]:
-        """Every move open to the government now: (action, institution, utility, terms)."""
+    def options(self) -> list[tuple[str, str, float, dict[str, float], int]]:
+        """Every move open to the government now: (action, institution, utility, terms, sign).
+
+        Leaving is scored as minus the value of staying (sign -1) less the cost of exit."""
         m = self.model
         p = m.p
         out = []
@@ -145,19 +149,19 @@ class LatinState(mesa.Agent):
                     action = "acceding"
                 else:
                     action = "joined"
-                out.append((action, inst.id, u, c))
+                out.append((action, inst.id, u, c, 1))
             elif st == "member" or (kind == "us_agreement" and st == "requested"):
                 u, c = self.value_of(inst)
                 action = "left" if st == "member" else "withdrew"
-                out.append((action, inst.id, -u - p.exit_cost, _neg(c)))
+                out.append((action, inst.id, -u - p.exit_cost, c, -1))
             elif kind == "us_agreement" and st == "negotiating":
                 u, c = self.value_of(inst)
-                out.append(("suspended_talks", inst.id, -u - p.exit_cost, _neg(c)))
+                out.append(("suspended_talks", inst.id, -u - p.exit_cost, c, -1))
                 if inst.spec.conclusion is None and m.can_sign(self, inst):
-                    out.append(("signed", inst.id, u, c))
+                    out.append(("signed", inst.id, u, c, 1))
             elif kind == "us_agreement" and st == "signed":
                 u, c = self.value_of(inst)
-                out.append(("ratified", inst.id, u, c))
+                out.append(("ratified", inst.id, u, c, 1))
         return out
 
     def step(self) -> None:
@@ -170,13 +174,10 @@ class LatinState(mesa.Agent):
         k = rules.logit_choice(utils, m.p.inertia, m.p.temperature, m.random.random())
         if k < 0:
             return
-        action, iid, u, contrib = opts[k]
+        action, iid, u, contrib, sign = opts[k]
+        if sign < 0:  # the terms of leaving are those of staying, negated
+            contrib = {t: -v for t, v in contrib.items()}
         m.record_choice(self, action, iid, u, contrib)
-
-
-def _neg(c: dict[str, float]) -> dict[str, float]:
-    """Terms of leaving: the negation of the terms of staying."""
-    return {k: -v for k, v in c.items()}
 
 
 class UnitedStates(mesa.Agent):

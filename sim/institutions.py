@@ -46,13 +46,9 @@ class InstitutionState:
             effective_orientation=o,
         )
 
-    @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    @property
-    def includes_us(self) -> bool:
-        return self.spec.includes_us
+    def __post_init__(self) -> None:
+        self.kind: str = self.spec.kind
+        self.includes_us: bool = self.spec.includes_us
 
     @property
     def markets(self) -> list[str]:

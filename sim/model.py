@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from . import decision as rules
 from .agents import LatinState, UnitedStates
 from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
 from .scenario import Scenario, apply_override, load_scenario, validate
+from .dates import parse_date
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_2003_2016"
@@ -71,6 +73,7 @@ class TradeBlocsModel(mesa.Model):
             p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost
         )
         self.calendar = sc.calendar()
+        self._policy_calendar()
         self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states, sc.data.bilateral)
         self.steps_done = 0
         self.events: list[dict] = []
@@ -101,10 +104,19 @@ class TradeBlocsModel(mesa.Model):
         sub = np.array([s.subregion for s in self.states])
         self._same_sub = (sub[:, None] == sub[None, :]).astype(float)
         np.fill_diagonal(self._same_sub, 0.0)
+        self._n_sub = np.maximum(self._same_sub.sum(axis=1), 1.0)
         self._scope = {
             iid: np.array([s.iso3 in inst.scope for s in self.states], dtype=float)
             for iid, inst in self.insts.items()
         }
+        #: per institution, 1.0 where a state counts as in it (talks count for US agreements)
+        self._in = {iid: np.zeros(len(self.states)) for iid in self.insts}
+        self._align = np.zeros(len(self.states))
+        self._us_deal_insts = [
+            iid for iid, i in self.insts.items() if i.includes_us and i.kind != "preference"
+        ]
+        self._peers: dict[str, np.ndarray] = {}
+        self._market: dict[str, np.ndarray] = {}
 
         # leaders and the election calendar
         self._terms: dict[str, list[dict]] = {}
@@ -190,16 +202,14 @@ class TradeBlocsModel(mesa.Model):
             return
         t = self.steps_done
         self._scheduled(t)
-        self._refresh()
         self.us.step()
+        # governments decide simultaneously, on the situation at the start of the quarter
         self._refresh()
         self.agents_by_type[LatinState].shuffle_do("step")
-        self._refresh()
         self._blocs(t)
         self._hemispheric(t)
         self._dynamics(t)
         self.steps_done += 1
-        self._refresh()
         if self.datacollector is not None:
             self.datacollector.collect(self)
         if self.steps_done >= self.calendar.n_steps:
@@ -249,7 +259,10 @@ class TradeBlocsModel(mesa.Model):
             state.status.pop(iid, None)
             inst.members.discard(state.iso3)
             self.us_approved.pop(key, None)
+            self._in[iid][self._idx[state.iso3]] = 0.0
         else:
+            counts = US_TALKS if inst.kind == "us_agreement" else ACTIVE
+            self._in[iid][self._idx[state.iso3]] = float(status in counts)
             state.status[iid] = status
             (inst.members.add if status in ACTIVE else inst.members.discard)(state.iso3)
             self._open_spell[key] = {
@@ -257,6 +270,7 @@ class TradeBlocsModel(mesa.Model):
                 "start": date, "end": "",
             }  # fmt: skip
             self._step_starts[key] = self.steps_done
+        self._align[self._idx[state.iso3]] = ALIGNMENT_SCORE[state.alignment]
         if log:
             act = action or {"member": "joined"}.get(status or "", status or "left")
             self.log_event(state.iso3, iid, act, forced=forced, actor=actor,
@@ -331,35 +345,25 @@ class TradeBlocsModel(mesa.Model):
     def _refresh(self) -> None:
         """Recompute per-step aggregates states read: peers, neighbours' deals, orientations."""
         self.open_insts = [i for i in self.insts.values() if i.open]
-        ideo = np.array([s.ideology for s in self.states])
+        ideo = np.fromiter((s.ideology for s in self.states), float, len(self.states))
         aff = 1.0 - np.abs(ideo[:, None] - ideo[None, :]) / 2.0
         np.fill_diagonal(aff, 0.0)
-        has_deal = np.array(
-            [any(self.insts[k].includes_us and v in US_TALKS and self.insts[k].kind != "preference"
-                 for k, v in s.status.items()) for s in self.states],
-            dtype=float,
-        )  # fmt: skip
-        n_sub = self._same_sub.sum(axis=1)
-        nd = (self._same_sub @ has_deal) / np.maximum(n_sub, 1.0)
-        self.neighbour_deals = {s.iso3: float(nd[i]) for i, s in enumerate(self.states)}
-        align = np.array([ALIGNMENT_SCORE[s.alignment] for s in self.states])
+        has_deal = np.minimum(1.0, sum(self._in[i] for i in self._us_deal_insts))
+        nd = (self._same_sub @ has_deal) / self._n_sub
+        self.neighbour_deals = dict(zip(self._iso_list, nd.tolist(), strict=True))
+        align = self._align
         bilateral = self.tables.bilateral_matrix(self.calendar.year(self.steps_done), self._iso_list)
-        self._peers: dict[str, np.ndarray] = {}
-        self._market: dict[str, np.ndarray] = {}
+        drift = self.p.bloc_drift
+        self.capacity = self.sponsor_capacity()
         for iid, inst in self.insts.items():
-            counts = US_TALKS if inst.kind == "us_agreement" else ACTIVE
-            inn = np.array([s.status.get(iid) in counts for s in self.states], dtype=float)
-            scope = self._scope[iid]
-            w = aff * scope[None, :]
-            denom = w.sum(axis=1)
-            self._peers[iid] = (w @ inn) / np.maximum(denom, 1e-9)
+            inn = self._in[iid]
+            w = aff * self._scope[iid][None, :]
+            self._peers[iid] = (w @ inn) / np.maximum(w.sum(axis=1), 1e-9)
             # exports going to the members (or, before any, to the states it could take in)
-            self._market[iid] = bilateral @ (inn if inst.members else scope)
+            self._market[iid] = bilateral @ (inn if inst.members else self._scope[iid])
             if inst.kind == "bloc" and inst.members:
-                mem = inn > 0
-                mean_align = float(align[mem].mean())
-                d = self.p.bloc_drift
-                inst.effective_orientation = (1 - d) * inst.orientation + d * mean_align
+                mean_align = float(align @ inn) / float(inn.sum())
+                inst.effective_orientation = (1 - drift) * inst.orientation + drift * mean_align
             else:
                 inst.effective_orientation = inst.orientation
 
@@ -375,7 +379,7 @@ class TradeBlocsModel(mesa.Model):
         if state.status.get("ATPDEA") not in ("member", "suspended"):
             return 0.0
         now = self.calendar.time(self.steps_done)
-        upcoming = [self._t(d) for d in self.scenario.us_policy.atpdea_expiry if self._t(d) >= now]
+        upcoming = [d for d in self._atpdea_expiry if d >= now]
         lapse = 0.0
         if upcoming:
             lapse = max(0.0, 1.0 - (upcoming[0] - now) / self.p.atpdea_horizon)
@@ -409,19 +413,28 @@ class TradeBlocsModel(mesa.Model):
         sponsor = inst.spec.sponsor
         if sponsor is None or sponsor not in inst.members:
             return 0.0
-        return self.sponsor_capacity()
+        return self.capacity
 
     # --- US policy -----------------------------------------------------------------------
 
-    def _t(self, date: str) -> float:
-        from .dates import parse_date
+    def _window_steps(self, windows: list) -> frozenset[int]:
+        """The steps a list of date windows (both ends inclusive) covers."""
+        cal = self.calendar
+        return frozenset(
+            k for w in windows for k in range(cal.step_of(w.start), cal.step_of(w.end) + 1)
+        )
 
-        return parse_date(date)
-
-    def _in_windows(self, windows: list) -> bool:
-        now = self.calendar.time(self.steps_done)
-        step = 1 / self.calendar.steps_per_year
-        return any(self._t(w.start) <= now < self._t(w.end) + step for w in windows)
+    def _policy_calendar(self) -> None:
+        """Turn the US policy timeline into per-step lookups once, off the hot path."""
+        pol = self.scenario.us_policy
+        self._cl_steps = self._window_steps(pol.competitive_liberalization)
+        self._tpa_steps = self._window_steps(pol.tpa)
+        self._congress = [0.0] * (self.calendar.n_steps + 1)
+        for c in pol.congress:
+            for k in self._window_steps([c]):
+                if 0 <= k < len(self._congress):
+                    self._congress[k] = c.approval_rate
+        self._atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
 
     def us_takes_requests(self, inst: InstitutionState) -> bool:
         """Competitive liberalization: the US opens bilateral talks only while it is policy."""
@@ -429,22 +442,18 @@ class TradeBlocsModel(mesa.Model):
             return False
         if inst.id == "TPP":
             return True
-        return self._in_windows(self.scenario.us_policy.competitive_liberalization)
+        return self.steps_done in self._cl_steps
 
     def can_sign(self, state: LatinState, inst: InstitutionState) -> bool:
         """Talks can close only under trade promotion authority, after a minimum time."""
-        if not self._in_windows(self.scenario.us_policy.tpa):
+        if self.steps_done not in self._tpa_steps:
             return False
         started = self._step_starts.get((state.iso3, inst.id), 0)
         return (self.steps_done - started) / self.calendar.steps_per_year >= self.p.min_negotiation_years
 
     def congress_rate(self) -> float:
-        now = self.calendar.time(self.steps_done)
-        step = 1 / self.calendar.steps_per_year
-        for c in self.scenario.us_policy.congress:
-            if self._t(c.start) <= now < self._t(c.end) + step:
-                return c.approval_rate
-        return 0.0
+        """Yearly chance Congress approves a signed agreement now."""
+        return self._congress[min(self.steps_done, len(self._congress) - 1)]
 
     def bring_into_force(self) -> None:
         """Agreements ratified at home and approved by Congress enter into force after a lag."""
@@ -595,7 +604,7 @@ class TradeBlocsModel(mesa.Model):
             if inst.spec.cohesion_rule and len(members) >= 3:
                 for s in members:
                     others = [m.ideology for m in members if m is not s]
-                    if abs(s.ideology - float(np.median(others))) > p.suspension_distance:
+                    if abs(s.ideology - statistics.median(others)) > p.suspension_distance:
                         if self.random.random() < rules.per_step(0.5, spy):
                             self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
 
