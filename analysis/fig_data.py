@@ -3,8 +3,9 @@
 ``tradeblocs run`` writes a folder of CSV files; a researcher who wants replicate bands runs
 the same scenario with several seeds into sub-folders of one folder. Everything the report
 draws is read here, once, into :class:`RunSet` objects, so the figure code never touches paths.
-The documented history is turned into spells here too, in the same shape as the simulated
-membership spells, so the two can be drawn one beneath the other.
+The documented history comes as spells from ``analysis.history`` (the same reading of the
+record the fit score uses), in the shape of the simulated spells, so the two can be drawn
+one beneath the other.
 """
 
 from __future__ import annotations
@@ -22,26 +23,25 @@ import yaml
 from sim.dates import parse_date
 from sim.tables import DATA_DIR, LAC19
 
-HISTORY_CSV = Path(__file__).resolve().parent / "data" / "history_events.csv"
-
-#: documented action -> the status it opens (actions not listed end the open spell)
-HISTORY_STATUS = {
-    "requested": "requested",
-    "negotiating": "negotiating",
-    "signed": "signed",
-    "ratified": "ratified",
-    "in_force": "in_force",
-    "joined": "member",
-    "founded": "member",
-    "readmitted": "member",
-    "acceding": "acceding",
-    "suspended": "suspended",
+INSTITUTION_LABELS = {
+    "US_FTA": "US FTA",
+    "NAFTA": "NAFTA",
+    "CAFTA_DR": "CAFTA-DR",
+    "FTAA": "FTAA",
+    "TPP": "TPP",
+    "ATPDEA": "ATPDEA",
+    "CAN": "CAN",
+    "MERCOSUR": "Mercosur",
+    "ALBA": "ALBA",
+    "UNASUR": "UNASUR",
+    "CELAC": "CELAC",
+    "PACIFIC_ALLIANCE": "Pacific Alliance",
 }
-#: documented actions that close a spell without opening another
-HISTORY_END = frozenset({"left", "lapsed", "declined", "suspended_talks", "withdrew"})
-#: statuses that do not replace a full membership (a bloc's framework agreement being signed
-#: or entering into force after its founding does not make the founders less than members)
-_NOT_BELOW_MEMBER = frozenset({"signed", "ratified", "in_force"})
+
+
+def inst_label(iid: str) -> str:
+    """An institution's short name for axes, legends and tables (``CAFTA_DR`` -> CAFTA-DR)."""
+    return INSTITUTION_LABELS.get(iid, iid.replace("_", " ").title())
 
 
 class RunError(ValueError):
@@ -166,7 +166,7 @@ class RunSet:
 
     @property
     def blocs(self) -> list[str]:
-        """The blocs (US-excluding institutions whose size the model reports), in summary order."""
+        """The blocs whose size the model reports (ids), in the summary's order."""
         return list(self.primary.summary.get("bloc_members", {}))
 
     @cached_property
@@ -184,7 +184,7 @@ class RunSet:
             for b in self.blocs:
                 col = f"members_{b}"
                 size = last[col] if col in last else r.summary["bloc_members"].get(b, np.nan)
-                row[f"{b} members"] = float(size)
+                row[f"{inst_label(b)} members"] = float(size)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -216,52 +216,6 @@ def state_order(present: set[str] | None = None) -> list[str]:
     order = list(LAC19)
     extra = sorted((present or set()) - set(order))
     return [s for s in order if present is None or s in present] + extra
-
-
-def history_spells(path: Path | None = None) -> pd.DataFrame:
-    """Documented status spells (country, institution, status, start_year, end_year) derived
-    from the dated events of ``analysis/data/history_events.csv``.
-
-    Each documented action opens the status it names (``joined`` -> member, ``signed`` ->
-    signed ...) and closes the previous one; ``left``, ``lapsed``, ``declined`` and
-    ``suspended_talks`` only close. A spell still open at the end of the record has
-    ``end_year`` NaN. Uses the lead's ``analysis.history.history_spells`` where it exists, so
-    the report and the fit score read history the same way.
-    """
-    if path is None:
-        try:
-            from analysis.history import history_spells as shared
-        except ImportError:
-            pass
-        else:
-            return shared()
-    ev = pd.read_csv(path or HISTORY_CSV, dtype=str, keep_default_na=False)
-    ev["t"] = ev["date"].map(to_year)
-    rows: list[dict] = []
-    for (country, inst), g in ev.sort_values("t", kind="stable").groupby(
-        ["country", "institution"], sort=True
-    ):
-        current: dict | None = None
-        for act, t in zip(g["action"], g["t"], strict=True):
-            status = HISTORY_STATUS.get(act)
-            if status is None and act not in HISTORY_END:
-                continue
-            if current and (
-                status == current["status"]
-                or (current["status"] == "member" and status in _NOT_BELOW_MEMBER)
-            ):
-                continue
-            if current:
-                current["end_year"] = t
-                rows.append(current)
-                current = None
-            if status:
-                current = {"country": country, "institution": inst, "status": status,
-                           "start_year": t, "end_year": float("nan")}  # fmt: skip
-        if current:
-            rows.append(current)
-    cols = ["country", "institution", "status", "start_year", "end_year"]
-    return pd.DataFrame(rows, columns=cols)
 
 
 def status_count(

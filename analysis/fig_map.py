@@ -23,15 +23,15 @@ from matplotlib.patches import Patch, Polygon
 from sim.palette import ALIGNMENT_COLORS, ALIGNMENT_HATCHES, ALIGNMENT_LABELS
 from sim.tables import DATA_DIR
 
-from .fig_data import Run, RunSet, states_table, to_year
+from .fig_data import Run, RunSet, inst_label, states_table, to_year
 from .figures import (
     INSTITUTION_LINESTYLES,
     Figure,
     inst_color,
-    inst_label,
     inst_sort_key,
     new_figure,
     no_data,
+    outline,
     style,
 )
 
@@ -145,9 +145,10 @@ def _draw_panel(ax, run: Run, row: int, coords: dict[str, tuple[float, float]],
         if hub not in coords or member not in coords:
             continue
         (x0, y0), (x1, y1) = coords[hub], coords[member]
-        width = 0.9 if hub == "USA" else 1.5
-        ax.plot([x0, x1], [y0, y1], color=inst_color(iid), linewidth=width, alpha=0.85, zorder=2,
-                linestyle=INSTITUTION_LINESTYLES.get(iid, "-"))  # fmt: skip
+        color = inst_color(iid)
+        ax.plot([x0, x1], [y0, y1], color=color, linewidth=0.9 if hub == "USA" else 1.6,
+                linestyle=INSTITUTION_LINESTYLES.get(iid, "-"), path_effects=outline(color),
+                alpha=0.9, zorder=2)  # fmt: skip
         drawn.add(iid)
     size = 60 if shapes else 130
     for a in ALIGNMENT_COLORS:
@@ -180,7 +181,7 @@ def hemisphere_figure(rs: RunSet, moments: list[str] | None = None) -> Figure:
     shapes = load_shapes()
     rows = pick_moments(run, moments)
     with style():
-        fig = new_figure(4.3 * len(rows) + 0.5, 7.4, title)
+        fig = new_figure(4.3 * len(rows) + 0.5, 6.7, title)
         axes = fig.subplots(1, len(rows), squeeze=False).ravel()
         insts: set[str] = set()
         for ax, row in zip(axes, rows, strict=True):
@@ -198,8 +199,9 @@ def hemisphere_figure(rs: RunSet, moments: list[str] | None = None) -> Figure:
                          hatch=ALIGNMENT_HATCHES.get(a) or None, label=ALIGNMENT_LABELS[a])
                    for a in ALIGNMENT_COLORS]  # fmt: skip
         to_us = {i for i in insts if run.institutions.get(i, {}).get("kind") == "us_agreement"}
-        handles += [Line2D([], [], color=inst_color(i), linewidth=1.4,
+        handles += [Line2D([], [], color=inst_color(i), linewidth=1.6,
                            linestyle=INSTITUTION_LINESTYLES.get(i, "-"),
+                           path_effects=outline(inst_color(i)),
                            label=f"{inst_label(i)} in force (to Washington)" if i in to_us
                            else f"{inst_label(i)} member (to the bloc's hub)")
                     for i in sorted(insts, key=inst_sort_key)]  # fmt: skip

@@ -16,8 +16,9 @@ import pandas as pd
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Patch
 
-from .fig_data import RunSet, history_spells, state_order, states_table
-from .figures import Figure, inst_color, inst_label, inst_sort_key, new_figure, style, year_axis
+from .fig_data import RunSet, inst_label, state_order, states_table
+from .figures import Figure, inst_color, inst_sort_key, new_figure, style, year_axis
+from .history import history_spells
 
 #: how strongly a status is shaded: full for being in, lighter for steps toward it
 STATUS_ALPHA = {
@@ -61,6 +62,8 @@ def _legend_handles() -> list[Patch]:
     handles += [Patch(facecolor=to_rgba(grey, a), edgecolor=grey, linewidth=0.3, label=text)
                 for text, a in STATUS_GROUPS]  # fmt: skip
     handles.append(Patch(facecolor="none", edgecolor=grey, linestyle="--", label="suspended"))
+    handles.append(Patch(facecolor="none", edgecolor="none",
+                         label="grey row name: no documented spell"))  # fmt: skip
     return handles
 
 
@@ -93,7 +96,7 @@ def timeline_figure(rs: RunSet, columns: int = 4) -> Figure:
             year_axis(ax, run.start, run.end)
             ax.grid(axis="x", color="0.9", linewidth=0.6)
             ax.set_axisbelow(True)
-        for ax in axes[len(states):]:
+        for ax in axes[len(states) :]:
             ax.axis("off")
         axes[-1].legend(handles=_legend_handles(), loc="center", frameon=False,
                         title="How to read a row")  # fmt: skip

@@ -19,8 +19,8 @@ from matplotlib.patches import Patch
 
 from sim.decision import TERMS
 
-from .fig_data import Run, RunSet, state_order, to_year
-from .figures import Figure, inst_label, new_figure, no_data, style
+from .fig_data import Run, RunSet, inst_label, state_order, to_year
+from .figures import Figure, new_figure, no_data, style
 
 #: Paul Tol's "bright" scheme (colour-blind safe), each with a hatch for greyscale
 TERM_COLORS = {"econ": "#4477AA", "coercion": "#EE6677", "influence": "#228833",
@@ -161,7 +161,8 @@ def peru_verdict(run: Run) -> str:
         return "In this run Peru took no decision on a US agreement in 2003-2006."
     agrees = s["influence"] > s["coercion"]
     return (
-        f"In this run, over Peru's {s['us_decisions']} US-agreement decision(s) of 2003-2006, "
+        f"In this run, over Peru's {s['us_decisions']} US-agreement "
+        f"decision{'s' if s['us_decisions'] > 1 else ''} of 2003-2006, "
         f"influence adds up to {s['influence']:+.2f} and coercion to {s['coercion']:+.2f}: "
         + ("influence outweighs coercion, as Kat argues." if agrees
            else "coercion weighs at least as much as influence, unlike Kat's reading.")

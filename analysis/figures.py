@@ -25,14 +25,18 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from sim.palette import INSTITUTION_COLORS
 
-from .fig_data import RunSet, history_spells, status_count
+from .fig_data import RunSet, inst_label, status_count
+from .history import history_spells
 
 #: rc settings every figure is drawn and saved under
 STYLE = {
@@ -49,20 +53,6 @@ STYLE = {
     "figure.dpi": 100,
 }
 
-INSTITUTION_LABELS = {
-    "US_FTA": "US FTA",
-    "NAFTA": "NAFTA",
-    "CAFTA_DR": "CAFTA-DR",
-    "FTAA": "FTAA",
-    "TPP": "TPP",
-    "ATPDEA": "ATPDEA",
-    "CAN": "CAN",
-    "MERCOSUR": "Mercosur",
-    "ALBA": "ALBA",
-    "UNASUR": "UNASUR",
-    "CELAC": "CELAC",
-    "PACIFIC_ALLIANCE": "Pacific Alliance",
-}
 #: greyscale companions of the institution colours: a marker and a line style each
 INSTITUTION_MARKERS = {
     "US_FTA": "X", "NAFTA": "*", "CAFTA_DR": "h", "FTAA": "+", "TPP": "p", "ATPDEA": "1",
@@ -75,15 +65,20 @@ INSTITUTION_LINESTYLES = {
 }  # fmt: skip
 #: canonical order of institutions in legends and rows: US agreements first, then blocs
 INSTITUTION_ORDER = list(INSTITUTION_COLORS)
-DOCUMENTED_STYLE = {"color": "black", "linestyle": ":", "linewidth": 1.4, "drawstyle": "steps-post"}
+DOCUMENTED_STYLE = {"color": "black", "linestyle": ":", "linewidth": 1.3, "drawstyle": "steps-post"}
 
 
 def inst_color(iid: str) -> str:
     return INSTITUTION_COLORS.get(iid, "#444444")
 
 
-def inst_label(iid: str) -> str:
-    return INSTITUTION_LABELS.get(iid, iid.replace("_", " ").title())
+def outline(color: str) -> list:
+    """Path effects that give a light colour (CAN's yellow) a dark outline, so its line shows
+    on white paper and on a greyscale print; darker colours need none."""
+    r, g, b = to_rgb(color)
+    if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.8:
+        return []
+    return [patheffects.withStroke(linewidth=3.2, foreground="0.35"), patheffects.Normal()]
 
 
 def inst_sort_key(iid: str) -> tuple[int, str]:
@@ -102,7 +97,11 @@ class Figure:
 
 @dataclass
 class SavedFigure:
-    figure: Figure
+    """A figure written to disk; keeps what the HTML needs, not the matplotlib object."""
+
+    name: str
+    title: str
+    caption: str
     png: Path
     svg: Path
     png_base64: str
@@ -133,7 +132,8 @@ def save_figure(f: Figure, out_dir: Path, prefix: str, dpi: int = 150) -> SavedF
         f.fig.savefig(buf, format="png", dpi=dpi, metadata=meta)
         png.write_bytes(buf.getvalue())
         f.fig.savefig(svg, format="svg", metadata={"Title": f.title, "Description": f.caption})
-    return SavedFigure(f, png, svg, base64.b64encode(buf.getvalue()).decode("ascii"))
+    encoded = base64.b64encode(buf.getvalue()).decode("ascii")
+    return SavedFigure(f.name, f.title, f.caption, png, svg, encoded)
 
 
 def no_data(ax, text: str) -> None:
@@ -203,6 +203,7 @@ def course_figure(rs: RunSet) -> Figure:
         documented = status_count(hist, t, us_agreements(rs), {"in_force"})
         ax.plot(t, documented, label="documented", **DOCUMENTED_STYLE)
         ax.set(title="US free trade agreements in force", ylabel="states (count)")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         year_axis(ax, run.start, run.end)
         legend_ax = fig.add_subplot(gs[0, 2])
         legend_ax.axis("off")
@@ -212,8 +213,11 @@ def course_figure(rs: RunSet) -> Figure:
             if frame.empty:
                 no_data(ax, f"no {inst_label(bloc)} series in this run")
                 continue
-            _mean_band(ax, frame, inst_color(bloc), "simulated (mean)",
-                       linestyle=INSTITUTION_LINESTYLES.get(bloc, "-"), linewidth=1.8)  # fmt: skip
+            color = inst_color(bloc)
+            _mean_band(ax, frame, color, "simulated (mean)", linewidth=2.2,
+                       linestyle=INSTITUTION_LINESTYLES.get(bloc, "-"),
+                       path_effects=outline(color))  # fmt: skip
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.plot(t, status_count(hist, t, [bloc], {"member"}), **DOCUMENTED_STYLE)
             ax.set(title=f"{inst_label(bloc)} members", ylabel="states (count)")
             ax.set_ylim(bottom=0)
@@ -226,8 +230,9 @@ def course_figure(rs: RunSet) -> Figure:
         ]
         if rs.n > 1:
             handles.append(Patch(color="0.2", alpha=0.2, label=band_label(rs.n)))
-        handles += [Line2D([], [], color=inst_color(b), linewidth=1.8, label=inst_label(b),
-                           linestyle=INSTITUTION_LINESTYLES.get(b, "-"))
+        handles += [Line2D([], [], color=inst_color(b), linewidth=2.2, label=inst_label(b),
+                           linestyle=INSTITUTION_LINESTYLES.get(b, "-"),
+                           path_effects=outline(inst_color(b)))
                     for b in rs.blocs[:6]]  # fmt: skip
         legend_ax.legend(handles=handles, loc="center", frameon=False, title="Legend")
     band = f"; shaded: {band_label(rs.n)}" if rs.n > 1 else ""

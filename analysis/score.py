@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,15 @@ import pandas as pd
 from sim.dates import parse_date
 from sim.tables import LAC19
 
-from .history import FIRST_YEAR, LAST_YEAR, POSITIVE, history_cells, load_history, status_class
+from .history import (
+    BLOCS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    POSITIVE,
+    history_cells,
+    load_history,
+    status_class,
+)
 
 CLASSES = (*POSITIVE, "other")
 #: documented actions scored for timing, and the simulated actions that count as the same
@@ -39,6 +48,7 @@ TIMING = {
     "declined": {"declined"},
 }
 SIM_TIMED = set().union(*TIMING.values()) - {"withdrew"}
+SIM_ALL = SIM_TIMED | {"withdrew"}
 
 
 def _t(label: object) -> float:
@@ -55,22 +65,24 @@ class RunCells:
     last_year: int
 
 
-def run_cells(spells: pd.DataFrame, events: pd.DataFrame, last_year: int = LAST_YEAR) -> RunCells:
-    forced_starts = {
-        (r.country, r.institution, r.date)
-        for r in events.itertuples()
-        if r.forced and r.country
-    }
+def run_cells(
+    spells: pd.DataFrame | list[dict], events: pd.DataFrame | list[dict], last_year: int = LAST_YEAR
+) -> RunCells:
+    """Year-end statuses of a run, marking cells held through a scenario-imposed event."""
+    ev = events.to_dict("records") if isinstance(events, pd.DataFrame) else events
+    sp = spells.to_dict("records") if isinstance(spells, pd.DataFrame) else spells
+    forced_starts = {(e["country"], e["institution"], e["date"]) for e in ev if e["forced"] and e["country"]}
     years = range(FIRST_YEAR, last_year + 1)
     cells: dict[tuple[str, str, int], str] = {}
     forced: set[tuple[str, str, int]] = set()
-    for r in spells.itertuples():
-        start, end = _t(r.start) if r.start else -np.inf, _t(r.end)
-        is_forced = (r.country, r.institution, r.start) in forced_starts
+    for r in sp:
+        start = _t(r["start"]) if r["start"] else -np.inf
+        end = _t(r["end"])
+        is_forced = (r["country"], r["institution"], r["start"]) in forced_starts
         for y in years:
             if start <= y + 0.999 < end:
-                key = (r.country, r.institution, y)
-                cells[key] = r.status
+                key = (r["country"], r["institution"], y)
+                cells[key] = r["status"]
                 if is_forced:
                     forced.add(key)
     return RunCells(cells, forced, last_year)
@@ -80,100 +92,138 @@ def _universe(institutions: list[str], states: list[str], last_year: int) -> lis
     return [(c, i, y) for c in states for i in institutions for y in range(FIRST_YEAR, last_year + 1)]
 
 
-def status_fit(rc: RunCells, institutions: list[str], states: list[str] = list(LAC19)) -> dict:
-    """F1 over positive classes and accuracy, overall and at the last year end."""
+def status_fit(
+    rc: RunCells,
+    institutions: list[str],
+    states: list[str] = list(LAC19),
+    first_year: int = FIRST_YEAR,
+    table: bool = True,
+) -> dict:
+    """F1 over positive classes and accuracy for year ends from ``first_year``, overall and at
+    the last year end; with ``table``, the counts per state and institution too."""
     hist = history_cells()
-    out: dict = {}
+    totals = {"all": [0, 0, 0, 0, 0], "end": [0, 0, 0, 0, 0]}  # cells, agree, tp, fp, fn
     per_pair: dict[tuple[str, str], list[int]] = {}
-    for label, years in (("all", None), ("end", rc.last_year)):
-        tp = fp = fn = agree = n = 0
-        for key in _universe(institutions, states, rc.last_year):
-            if years is not None and key[2] != years:
-                continue
-            if key in rc.forced:
-                continue
-            s, h = status_class(rc.cells.get(key)), status_class(hist.get(key))
-            n += 1
-            agree += s == h
-            hit = s == h and h != "other"
-            tp += hit
-            fp += s != "other" and not hit
-            fn += h != "other" and not hit
-            if label == "all":
-                row = per_pair.setdefault(key[:2], [0, 0, 0, 0, 0])
-                row[0] += 1
-                row[1] += s == h
-                row[2] += hit
-                row[3] += s != "other" and not hit
-                row[4] += h != "other" and not hit
+    for key in _universe(institutions, states, rc.last_year):
+        if key[2] < first_year or key in rc.forced:
+            continue
+        s, h = status_class(rc.cells.get(key)), status_class(hist.get(key))
+        hit = s == h and h != "other"
+        counts = (1, s == h, hit, s != "other" and not hit, h != "other" and not hit)
+        rows = [totals["all"]]
+        if key[2] == rc.last_year:
+            rows.append(totals["end"])
+        if table:
+            rows.append(per_pair.setdefault(key[:2], [0, 0, 0, 0, 0]))
+        for row in rows:
+            for i, c in enumerate(counts):
+                row[i] += c
+    out: dict = {}
+    for label, (n, agree, tp, fp, fn) in totals.items():
         f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
         out[label] = {"f1": f1, "accuracy": agree / n if n else 1.0, "tp": tp, "fp": fp, "fn": fn, "cells": n}
-    table = pd.DataFrame(
-        [(c, i, *v) for (c, i), v in per_pair.items()],
-        columns=["country", "institution", "cells", "agree", "tp", "fp", "fn"],
-    )
-    table["accuracy"] = table["agree"] / table["cells"]
-    denom = 2 * table["tp"] + table["fp"] + table["fn"]
-    table["f1"] = np.where(denom > 0, 2 * table["tp"] / denom.where(denom > 0, 1), np.nan)
-    out["table"] = table
+    if table:
+        out["table"] = _pair_table(pd.DataFrame(
+            [(c, i, *v) for (c, i), v in per_pair.items()],
+            columns=["country", "institution", "cells", "agree", "tp", "fp", "fn"],
+        ))  # fmt: skip
     out["forced_cells"] = len(rc.forced)
     return out
 
 
-def timing_fit(events: pd.DataFrame, last_year: int = LAST_YEAR, states: list[str] = list(LAC19)) -> dict:
-    """Each documented 2003+ event matched to the nearest simulated event of the same kind."""
-    hist = load_history()
-    hist = hist[(hist.t >= FIRST_YEAR) & (hist.t < last_year + 1) & hist.action.isin(TIMING)
-                & hist.country.isin(states)]  # fmt: skip
-    sim = events[events.country.astype(bool) & events.action.isin(SIM_TIMED | {"withdrew"})].copy()
-    sim["t"] = sim["date"].map(parse_date)
-    sim = sim[(sim.t >= FIRST_YEAR) & (sim.t < last_year + 1)]
-    used: set[int] = set()
+def _pair_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Add accuracy and F1 columns to per-pair counts."""
+    table["accuracy"] = table["agree"] / table["cells"]
+    denom = 2 * table["tp"] + table["fp"] + table["fn"]
+    table["f1"] = np.where(denom > 0, 2 * table["tp"] / denom.where(denom > 0, 1), np.nan)
+    return table
+
+
+@cache
+def _history_timed(states: tuple[str, ...]) -> list[tuple[float, str, str, str, str]]:
+    """Documented events scored for timing: (t, date, country, institution, action), 2003+."""
+    h = load_history()
+    # a bloc member's treaty steps (signing, ratifying the framework) are not a change of status
+    return [(r.t, r.date, r.country, r.institution, r.action) for r in h.itertuples()
+            if r.t >= FIRST_YEAR and r.action in TIMING and r.country in states
+            and not (r.institution in BLOCS and r.action in ("signed", "ratified", "in_force"))]  # fmt: skip
+
+
+def timing_fit(
+    events: pd.DataFrame | list[dict],
+    last_year: int = LAST_YEAR,
+    states: list[str] = list(LAC19),
+    first_year: int = FIRST_YEAR,
+) -> dict:
+    """Each documented event in [first_year, last_year] matched to the nearest simulated event
+    of the same kind for the same state and institution; the rest are missed or spurious."""
+    records = events.to_dict("records") if isinstance(events, pd.DataFrame) else events
+    lo, hi = first_year, last_year + 1
+    groups: dict[tuple[str, str], list[list]] = {}
+    for e in records:
+        if e["country"] and e["action"] in SIM_ALL:
+            t = parse_date(e["date"])
+            if lo <= t < hi:
+                groups.setdefault((e["country"], e["institution"]), []).append(
+                    [t, e["action"], bool(e["forced"]), e["date"], False]
+                )
     rows = []
     forced_excluded = 0
-    for h in hist.itertuples():
-        cand = sim[(sim.country == h.country) & (sim.institution == h.institution)
-                   & sim.action.isin(TIMING[h.action]) & ~sim.index.isin(used)]  # fmt: skip
-        if cand.empty:
-            rows.append((h.date, h.country, h.institution, h.action, None, np.nan, "missed"))
+    for t, date, country, inst, action in _history_timed(tuple(states)):
+        if not lo <= t < hi:
             continue
-        j = (cand.t - h.t).abs().idxmin()
-        used.add(j)
-        m = sim.loc[j]
-        if m.forced:
+        ok = TIMING[action]
+        cand = [c for c in groups.get((country, inst), ()) if not c[4] and c[1] in ok]
+        if not cand:
+            rows.append((date, country, inst, action, None, float("nan"), "missed"))
+            continue
+        best = min(cand, key=lambda c: abs(c[0] - t))
+        best[4] = True
+        if best[2]:
             forced_excluded += 1
-            rows.append((h.date, h.country, h.institution, h.action, m.date, np.nan, "forced"))
-            continue
-        rows.append((h.date, h.country, h.institution, h.action, m.date, m.t - h.t, "matched"))
-    table = pd.DataFrame(rows, columns=["hist_date", "country", "institution", "action",
-                                        "sim_date", "error_years", "outcome"])  # fmt: skip
-    spurious = sim[~sim.index.isin(used) & ~sim.forced.astype(bool) & sim.action.isin(SIM_TIMED)]
-    err = table.loc[table.outcome == "matched", "error_years"].abs()
+            rows.append((date, country, inst, action, best[3], float("nan"), "forced"))
+        else:
+            rows.append((date, country, inst, action, best[3], best[0] - t, "matched"))
+    spurious = [(c[3], k[0], k[1], c[1]) for k, cs in groups.items() for c in cs
+                if not c[4] and not c[2] and c[1] in SIM_TIMED]  # fmt: skip
+    errs = [abs(r[5]) for r in rows if r[6] == "matched"]
     return {
-        "table": table,
-        "median_error": float(err.median()) if len(err) else float("nan"),
-        "within_1y": float((err <= 1.0).mean()) if len(err) else float("nan"),
-        "matched": int(len(err)),
-        "missed": int((table.outcome == "missed").sum()),
+        "table": pd.DataFrame(rows, columns=["hist_date", "country", "institution", "action",
+                                             "sim_date", "error_years", "outcome"]),  # fmt: skip
+        "median_error": float(np.median(errs)) if errs else float("nan"),
+        "within_1y": float(np.mean([e <= 1.0 for e in errs])) if errs else float("nan"),
+        # share of all documented events the run reproduced within a year (misses count against)
+        "timely": sum(e <= 1.0 for e in errs) / max(1, sum(r[6] != "forced" for r in rows)),
+        "matched": len(errs),
+        "missed": sum(r[6] == "missed" for r in rows),
         "forced": forced_excluded,
-        "spurious": int(len(spurious)),
-        "spurious_events": spurious[["date", "country", "institution", "action"]],
+        "spurious": len(spurious),
+        "spurious_events": pd.DataFrame(spurious, columns=["date", "country", "institution", "action"]),
     }
 
 
-def _institutions(spells: pd.DataFrame) -> list[str]:
-    return sorted(set(load_history().institution) | set(spells.institution))
+def _institutions(spells: pd.DataFrame | list[dict]) -> list[str]:
+    names = spells["institution"] if isinstance(spells, pd.DataFrame) else [s["institution"] for s in spells]
+    return sorted(set(load_history().institution) | set(names))
 
 
-def quick_fit(spells: pd.DataFrame, events: pd.DataFrame, last_year: int = LAST_YEAR) -> dict:
-    """Headline fit numbers of one run, from its spells and events frames."""
-    events = events.copy()
-    events["forced"] = events["forced"].astype(bool)
-    events["country"] = events["country"].fillna("")
-    spells = spells.fillna({"start": "", "end": ""})
+def quick_fit(
+    spells: pd.DataFrame | list[dict],
+    events: pd.DataFrame | list[dict],
+    last_year: int = LAST_YEAR,
+    first_year: int = FIRST_YEAR,
+) -> dict:
+    """Headline fit numbers of one run (frames or the model's own lists), for the year ends and
+    documented events from ``first_year`` to ``last_year``."""
+    if isinstance(events, pd.DataFrame):
+        events = events.assign(
+            forced=events["forced"].astype(bool), country=events["country"].fillna("")
+        ).to_dict("records")
+    if isinstance(spells, pd.DataFrame):
+        spells = spells.fillna({"start": "", "end": ""}).to_dict("records")
     rc = run_cells(spells, events, last_year)
-    sf = status_fit(rc, _institutions(spells))
-    tf = timing_fit(events, last_year)
+    sf = status_fit(rc, _institutions(spells), first_year=first_year, table=False)
+    tf = timing_fit(events, last_year, first_year=first_year)
     return {
         "f1": sf["all"]["f1"],
         "accuracy": sf["all"]["accuracy"],
@@ -181,6 +231,7 @@ def quick_fit(spells: pd.DataFrame, events: pd.DataFrame, last_year: int = LAST_
         "accuracy_2016": sf["end"]["accuracy"],
         "timing_median": tf["median_error"],
         "within_1y": tf["within_1y"],
+        "timely": tf["timely"],
         "missed": tf["missed"],
         "spurious": tf["spurious"],
         "forced_excluded": sf["forced_cells"] + tf["forced"],
@@ -260,7 +311,7 @@ def score_run(path: str | Path) -> dict:
         fits.append({
             "f1": sf["all"]["f1"], "accuracy": sf["all"]["accuracy"],
             "f1_2016": sf["end"]["f1"], "accuracy_2016": sf["end"]["accuracy"],
-            "timing_median": tf["median_error"], "within_1y": tf["within_1y"],
+            "timing_median": tf["median_error"], "within_1y": tf["within_1y"], "timely": tf["timely"],
             "missed": tf["missed"], "spurious": tf["spurious"],
             "forced_excluded": sf["forced_cells"] + tf["forced"], "last_year": last_year,
         })  # fmt: skip
@@ -269,11 +320,8 @@ def score_run(path: str | Path) -> dict:
     fit["seeds"] = len(dirs)
     if len(dirs) > 1:
         fit["brier"] = brier(cells, insts)
-    table = (pd.concat(tables).groupby(["country", "institution"], as_index=False)
-             [["cells", "agree", "tp", "fp", "fn"]].sum())  # fmt: skip
-    table["accuracy"] = table["agree"] / table["cells"]
-    denom = 2 * table["tp"] + table["fp"] + table["fn"]
-    table["f1"] = np.where(denom > 0, 2 * table["tp"] / denom.where(denom > 0, 1), np.nan)
+    table = _pair_table(pd.concat(tables).groupby(["country", "institution"], as_index=False)
+                        [["cells", "agree", "tp", "fp", "fn"]].sum())  # fmt: skip
     return {"fit": fit, "headline": headline(fit), "table": table, "timing": pd.concat(timings)}
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from . import decision as rules
 from .agents import LatinState, UnitedStates
 from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
-from .scenario import Scenario, apply_override, load_scenario, validate
+from .scenario import Scenario, apply_override, validate
 from .dates import parse_date
 from .tables import load_tables
 
@@ -21,16 +21,28 @@ DEFAULT_SCENARIO = "baseline_2003_2016"
 ALIGNMENT_SCORE = {"us_fta": 1.0, "us_fta_pending": 0.5, "alba": -1.0, "mercosur": -0.25, "none": 0.0}
 
 
-def _scenario_with(scenario: str | Path | Scenario, overrides: dict[str, Any]) -> Scenario:
-    """The scenario to run, with keyword overrides (parameter names or dotted keys) applied."""
+def scenario_with(scenario: str | Path | Scenario, **overrides: Any) -> Scenario:
+    """The scenario to run with keyword overrides applied: parameter names (``w_influence=2``),
+    dotted keys (``"exogenous.china_strength"``), ``competitive_liberalization=False``,
+    ``elections="endogenous"`` or ``china_strength=0.5``. Validated like a file."""
+    cl = overrides.pop("competitive_liberalization", None)
+    if "china_strength" in overrides:
+        overrides["exogenous.china_strength"] = overrides.pop("china_strength")
+    if cl is False:
+        overrides["us_policy.competitive_liberalization"] = []
     if isinstance(scenario, Scenario) and not overrides:
         return scenario
     if isinstance(scenario, Scenario):
         raw = scenario.model_dump(mode="json", exclude_none=True)
-        for k, v in overrides.items():
-            apply_override(raw, k, v)
-        return validate(raw, f"scenario {scenario.name} with overrides")
-    return load_scenario(scenario, overrides)
+        origin = f"scenario {scenario.name} with overrides"
+    else:
+        from .scenario import _read_raw, resolve_path
+
+        path = resolve_path(scenario)
+        raw, origin = _read_raw(path), str(path)
+    for k, v in overrides.items():
+        apply_override(raw, k, v)
+    return validate(raw, origin)
 
 
 class TradeBlocsModel(mesa.Model):
@@ -55,14 +67,7 @@ class TradeBlocsModel(mesa.Model):
         collect: str = "full",
         **overrides: Any,
     ) -> None:
-        cl = overrides.pop("competitive_liberalization", None)
-        if "elections" in overrides:
-            overrides["elections"] = overrides.pop("elections")
-        if "china_strength" in overrides:
-            overrides["exogenous.china_strength"] = overrides.pop("china_strength")
-        if cl is False:
-            overrides["us_policy.competitive_liberalization"] = []
-        sc = _scenario_with(scenario, overrides)
+        sc = scenario_with(scenario, **overrides)
         if seed is None and rng is None:
             seed = sc.seed
         super().__init__(seed=seed, rng=rng)
@@ -632,13 +637,14 @@ class TradeBlocsModel(mesa.Model):
             if self.calendar.step_of(inst.spec.deadline) != t:
                 continue
             values = {s.iso3: s.value_of(inst) for s in self.states if s.iso3 in inst.scope}
-            refusing = [c for c in inst.spec.veto_states if c in values and values[c][0] <= 0]
-            if refusing:
-                for c in refusing:
-                    u, terms = values[c]
-                    self.log_event(c, inst.id, "declined", utility=u, terms=terms)
+            refusing = [c for c, (u, _) in values.items() if u <= 0]
+            for c in refusing:
+                u, terms = values[c]
+                self.log_event(c, inst.id, "declined", utility=u, terms=terms)
+            vetoed = [c for c in inst.spec.veto_states if c in refusing]
+            if vetoed:
                 inst.closed = True
-                self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(refusing)}")
+                self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(vetoed)}")
             else:
                 for c, (u, terms) in values.items():
                     if u > 0:

@@ -410,8 +410,14 @@ def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> 
 
 
 def apply_override(raw: dict, dotted: str, value: Any) -> None:
-    """Set ``a.b.c`` in a raw scenario mapping (bare names mean ``parameters.NAME``)."""
-    parts = dotted.split(".") if "." in dotted else ["parameters", dotted]
+    """Set ``a.b.c`` in a raw scenario mapping. A bare name is a top-level key where the
+    scenario has one (``elections``, ``seed``), else a parameter (``w_influence``)."""
+    if "." in dotted:
+        parts = dotted.split(".")
+    elif dotted in Scenario.model_fields:
+        parts = [dotted]
+    else:
+        parts = ["parameters", dotted]
     node = raw
     for p in parts[:-1]:
         node = node.setdefault(p, {})

@@ -1,0 +1,333 @@
+"""``tradeblocs report``: a run (or several seeds, or a comparison) as one self-contained HTML
+file a researcher can open offline, send or publish, with every figure also as PNG and SVG.
+
+The HTML carries its images inline (base64 PNG) and its style in the page, with no link to
+the network, so it opens the same on a laptop in the field as on the web. Sections:
+run summary, membership timeline, the hemisphere at three moments, why they chose (with
+Peru beside Kat's account), the hemisphere's course, counterfactuals (``--compare``) and the
+fit to the documented history (from ``analysis.score`` where it is available).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .fig_data import RunError, RunSet, load_run_set
+
+#: the report's sections in order: (html id, heading); tests check every one is there
+SECTIONS = [
+    ("summary", "The run"),
+    ("timeline", "Membership timeline"),
+    ("hemisphere", "The hemisphere at three moments"),
+    ("why", "Why they chose"),
+    ("course", "The hemisphere's course"),
+    ("counterfactuals", "Counterfactuals"),
+    ("fit", "Fit to the documented history"),
+]
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
+       max-width: 1180px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc;
+     padding-bottom: 0.2em; margin-top: 2.2em; }
+nav ol { columns: 2; padding-left: 1.2em; } .meta { color: #555; font-size: 0.92em; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto;
+         border: 1px solid #eee; } figcaption { font-size: 0.92em; color: #333; }
+table { border-collapse: collapse; font-size: 0.88em; margin: 0.6em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.note { background: #f6f6f6; border-left: 4px solid #999; padding: 0.6em 1em; }
+.error { background: #fdecea; border-left: 4px solid #c0392b; padding: 0.6em 1em; }
+details { margin: 0.6em 0; } .files { color: #666; }
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "report",
+        help="turn a run (or seeds, or a comparison) into one self-contained HTML report",
+        description="Write one self-contained HTML report (images embedded, opens offline) "
+        "and every figure as PNG and SVG beside it. RUN_DIR is the output of `tradeblocs run`, "
+        "or a folder holding several seeds' run folders (drawn as mean and band).",
+    )
+    p.add_argument(
+        "run_dir", type=Path, metavar="RUN_DIR", help="a run folder, or a folder of seeds"
+    )
+    p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER_RUN_DIR",
+                   help="runs (or folders of seeds) to compare with RUN_DIR")  # fmt: skip
+    p.add_argument("--out", type=Path, default=None,
+                   help="HTML file to write (default: RUN_DIR/report.html); the figures "
+                   "go beside it as NAME-FIGURE.png/.svg")  # fmt: skip
+    p.add_argument("--moments", nargs="+", default=None, metavar="PERIOD",
+                   help="periods whose end the hemisphere maps show, e.g. 2003 2009 2016 "
+                   "(default: the start, the middle year and the end of the run)")  # fmt: skip
+    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    p.add_argument("--quiet", action="store_true", help="print only the HTML path")
+    return p
+
+
+@dataclass
+class Job:
+    """One figure to make: its section, a label for progress lines, and the builder."""
+
+    section: str
+    label: str
+    build: Callable[[], object]
+
+
+def main(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, even where a display exists
+    try:
+        base = load_run_set(args.run_dir)
+        others = [load_run_set(p) for p in args.compare]
+    except RunError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    label_runs(base, others)
+    out = args.out or (args.run_dir / "report.html")
+    out = out if out.suffix.lower() in (".html", ".htm") else out / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    say = (lambda _msg: None) if args.quiet else print
+    html_text, failures = build_report(base, others, out, args.moments, args.dpi, say)
+    out.write_text(html_text, encoding="utf-8")
+    if not args.quiet:
+        print(f"report written to {out.resolve()}")
+    else:
+        print(out)
+    return 1 if failures else 0
+
+
+def label_runs(base: RunSet, others: list[RunSet]) -> None:
+    """Give each compared run set a distinct name: its scenario, or its folder where the
+    scenario name is already taken (e.g. the same scenario with other parameters)."""
+    taken = {base.label}
+    for rs in others:
+        if rs.label in taken:
+            rs.label = rs.path.name if rs.path.name not in taken else str(rs.path)
+        taken.add(rs.label)
+
+
+def build_report(
+    base: RunSet,
+    others: list[RunSet],
+    out: Path,
+    moments: list[str] | None = None,
+    dpi: int = 150,
+    say: Callable[[str], None] = print,
+) -> tuple[str, list[str]]:
+    """Make every figure (saved beside ``out``), and return the HTML text and the list of
+    figures that failed (each failure is also shown in its section)."""
+    from .fig_map import hemisphere_figure
+    from .fig_timeline import timeline_figure
+    from .fig_why import peru_figure, why_figure
+    from .figures import compare_figure, compare_table, course_figure, save_figure
+
+    table = compare_table(base, others) if others else None
+    jobs = [
+        Job("timeline", "membership timeline", lambda: timeline_figure(base)),
+        Job("hemisphere", "hemisphere at three moments", lambda: hemisphere_figure(base, moments)),
+        Job("why", "why they chose", lambda: why_figure(base)),
+        Job("why", "Peru beside Kat's account", lambda: peru_figure(base)),
+        Job("course", "the hemisphere's course", lambda: course_figure(base)),
+    ]
+    if table is not None:
+        jobs.append(Job("counterfactuals", "counterfactual differences",
+                        lambda: compare_figure(base, table)))  # fmt: skip
+    parts: dict[str, list[str]] = {sid: [] for sid, _ in SECTIONS}
+    failures = []
+    for k, job in enumerate(jobs, 1):
+        t0 = time.perf_counter()
+        try:
+            saved = save_figure(job.build(), out.parent, out.stem, dpi)
+        except Exception as e:  # a broken figure must not cost the researcher the others
+            failures.append(job.label)
+            parts[job.section].append(
+                f'<p class="error">The figure "{html.escape(job.label)}" could not be made: '
+                f"{html.escape(type(e).__name__)}: {html.escape(str(e))}</p>"
+            )
+            print(f"[{k}/{len(jobs)}] {job.label}: FAILED ({type(e).__name__}: {e})",
+                  file=sys.stderr)  # fmt: skip
+            continue
+        parts[job.section].append(figure_html(saved, k))
+        say(f"[{k}/{len(jobs)}] {job.label} ({time.perf_counter() - t0:.1f} s): "
+            f"{saved.png.name}, {saved.svg.name}")  # fmt: skip
+    parts["summary"].insert(0, summary_html(base, others))
+    parts["why"].insert(1, kat_html(base))
+    parts["why"].append(decisions_html(base))
+    parts["counterfactuals"].insert(0, compare_html(base, table))
+    say("fit to the documented history: scoring")
+    parts["fit"].append(fit_html(base))
+    return page(base, others, parts), failures
+
+
+# --- HTML pieces ----------------------------------------------------------------------------
+
+
+def figure_html(saved, number: int) -> str:
+    """A figure with its caption, the image inline as a data: URI, and the files beside."""
+    alt = html.escape(f"{saved.title}. {saved.caption}", quote=True)
+    return (
+        f'<figure id="fig-{saved.name}"><img src="data:image/png;base64,{saved.png_base64}" '
+        f'alt="{alt}"><figcaption><b>Figure {number}. {html.escape(saved.title)}.</b> '
+        f'{html.escape(saved.caption)} <span class="files">(also '
+        f'<a href="{html.escape(saved.png.name)}">PNG</a>, '
+        f'<a href="{html.escape(saved.svg.name)}">SVG</a>)</span></figcaption></figure>'
+    )
+
+
+def frame_html(df: pd.DataFrame, digits: int = 2) -> str:
+    """A data frame as a plain HTML table (escaped), floats rounded for reading."""
+    return df.to_html(index=False, border=0, na_rep="", float_format=lambda x: f"{x:.{digits}f}")
+
+
+def _mean_range(series: pd.Series) -> str:
+    if len(series) == 1:
+        return f"{series.iloc[0]:.2f}".rstrip("0").rstrip(".")
+    return f"{series.mean():.2f} ({series.min():.2f} to {series.max():.2f})"
+
+
+def summary_html(base: RunSet, others: list[RunSet]) -> str:
+    """What was run (scenario, seeds, version) and where it ended, for each run set."""
+    run = base.primary
+    s = run.summary
+    desc = run.scenario.get("description", "")
+    meta = [
+        f"scenario <b>{html.escape(str(s.get('scenario')))}</b> (hash {s.get('scenario_hash')})",
+        f"{base.n} seed{'s' if base.n > 1 else ''}: " + ", ".join(str(x) for x in base.seeds),
+        f"{s.get('steps')} steps, through {s.get('end_date')}",
+        f"tradeblocs {s.get('version')}"
+        + (f", commit {s['git_commit']}" if s.get("git_commit") else ""),
+    ]
+    rows = {}
+    for rs in [base, *others]:
+        col = f"{rs.label} ({rs.n} seed{'s' if rs.n > 1 else ''})"
+        rows[col] = {o: _mean_range(rs.outcomes[o]) for o in rs.outcomes.columns[2:]}
+    table = pd.DataFrame(rows).rename_axis("outcome at the end of the run").reset_index()
+    out = [f"<p>{html.escape(desc)}</p>" if desc else "",
+           f'<p class="meta">{" · ".join(meta)}</p>',
+           "<p>Where the run ended (mean over seeds, with the range across seeds in brackets "
+           "when there are several):</p>", frame_html(table)]  # fmt: skip
+    forced = s.get("forced_events")
+    if forced is not None:
+        out.append(
+            f'<p class="meta">{s.get("chosen_events")} decisions chosen by governments, '
+            f"{forced} events imposed by the scenario (forced) in seed {run.seed}.</p>"
+        )
+    return "\n".join(out)
+
+
+def kat_html(base: RunSet) -> str:
+    """Kat's account of Peru, paraphrased, and where this run stands against it."""
+    from .fig_why import KAT_ACCOUNT, peru_verdict
+
+    items = "".join(f"<li>{html.escape(p.lstrip('- '))}</li>" for p in KAT_ACCOUNT[1:])
+    return (
+        f'<div class="note"><p><b>{html.escape(KAT_ACCOUNT[0])}</b></p><ul>{items}</ul>'
+        f'<p>{html.escape(peru_verdict(base.primary))}</p><p class="meta">Source: Kat (2022), '
+        "competitive liberalization and the US-Peru free trade agreement (seed document); "
+        "paraphrased.</p></div>"
+    )
+
+
+def decisions_html(base: RunSet) -> str:
+    """The numbers behind the decision figures, folded away for readers who want them."""
+    from sim.decision import TERMS
+
+    from .fig_why import main_decisions
+
+    dec = main_decisions(base.primary)
+    if dec.empty:
+        return ""
+    cols = ["panel", "date", "country", "institution", "action", "utility", *TERMS]
+    return details("Numbers behind the decision figure", frame_html(dec[cols], 3))
+
+
+def compare_html(base: RunSet, table: pd.DataFrame | None) -> str:
+    """The comparison table, or a note on how to ask for one."""
+    if table is None:
+        return ('<p class="note">No comparison requested. Run a counterfactual scenario and '
+                "pass its folder with <code>--compare OTHER_RUN_DIR</code> to see the outcome "
+                "differences here.</p>")  # fmt: skip
+    t = table.copy()
+    t["95% interval"] = [
+        "" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}"
+        for lo, hi in zip(t["low"], t["high"], strict=True)
+    ]
+    t["difference"] = t["difference"].map(lambda x: f"{x:+.2f}")
+    t = t.drop(columns=["low", "high"])
+    end = html.escape(str(base.primary.summary.get("end_date", "?")))
+    return (
+        f"<p>Outcomes at the end of the runs (end of {end}); "
+        "difference = compared run minus base run, a Welch t-interval where each side has two "
+        "or more seeds, otherwise the point difference alone.</p>" + frame_html(t)
+    )
+
+
+def fit_html(base: RunSet) -> str:
+    """The fit score against the documented history (all seeds), if it can be had: the
+    headline, the state-institution pairs either side ever held, and the full tables folded."""
+    try:
+        from analysis.score import score_run
+    except ImportError:
+        return '<p class="note">No score available: the scoring module is not installed.</p>'
+    try:
+        result = score_run(base.path)
+    except Exception as e:  # scoring is optional here; say why it is missing
+        return (
+            '<p class="note">No score available: scoring failed '
+            f"({html.escape(type(e).__name__)}: {html.escape(str(e))}).</p>"
+        )
+    out = [f"<p><b>{html.escape(str(result.get('headline', '')))}</b></p>"]
+    table = result.get("table")
+    if isinstance(table, pd.DataFrame):
+        if {"tp", "fp", "fn"} <= set(table.columns):
+            held = table[(table["tp"] + table["fp"] + table["fn"]) > 0]
+            out.append(
+                "<p>State-institution pairs held in the run or in the record (pairs never held "
+                "by either are left out; the full table is below):</p>" + frame_html(held, 3)
+            )
+        out.append(details("Full fit table", frame_html(table, 3)))
+    timing = result.get("timing")
+    if isinstance(timing, pd.DataFrame) and not timing.empty:
+        out.append(details("Timing of each documented event", frame_html(timing, 2)))
+    return "\n".join(out)
+
+
+def details(summary: str, body: str) -> str:
+    """A folded block the reader can open: long tables stay out of the way."""
+    return f"<details><summary>{html.escape(summary)}</summary>{body}</details>"
+
+
+def page(base: RunSet, others: list[RunSet], parts: dict[str, list[str]]) -> str:
+    """The whole document: head with inline style, contents, sections, footer."""
+    title = f"tradeblocs report: {base.label}"
+    if others:
+        title += " compared with " + ", ".join(o.label for o in others)
+    nav = "".join(f'<li><a href="#{sid}">{html.escape(h)}</a></li>' for sid, h in SECTIONS)
+    body = "\n".join(
+        f'<section id="{sid}"><h2>{html.escape(h)}</h2>\n' + "\n".join(parts[sid]) + "</section>"
+        for sid, h in SECTIONS
+    )
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body><header><h1>{html.escape(title)}</h1>
+<p class="meta">Run folder {html.escape(str(base.path))} · made {stamp} by
+<code>tradeblocs report</code>. Self-contained: every image is embedded; no network needed.</p>
+</header><nav><ol>{nav}</ol></nav>
+{body}
+</body></html>
+"""

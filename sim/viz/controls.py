@@ -1,0 +1,170 @@
+"""The model the browser app runs and the controls that rebuild it.
+
+Mesa's SolaraViz rebuilds a model on Reset with ``ModelClass(**model_parameters)``. The app's
+controls are per-session reactive values bound to the sidebar inputs, and the model is told about
+them through one fixed parameter (``controls``), so that Reset always reads exactly what the
+screen shows, also after a scenario switch has set every input to the new scenario's values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import solara
+
+from ..model import DEFAULT_SCENARIO, TradeBlocsModel
+from ..scenario import SCENARIO_DIR, load_scenario
+
+#: Environment variable through which ``tradeblocs viz SCENARIO`` names the first scenario.
+SCENARIO_ENV = "TRADEBLOCS_VIZ_SCENARIO"
+
+#: Sliders: parameter -> (label, min, max, step). ``china_strength`` scales China's demand path.
+SLIDERS: dict[str, tuple[str, float, float, float]] = {
+    "w_coercion": ("Coercion weight", 0.0, 3.0, 0.1),
+    "w_influence": ("Influence (export lobby) weight", 0.0, 3.0, 0.1),
+    "w_ideology": ("Ideology weight", 0.0, 3.0, 0.1),
+    "w_peer": ("Peer (domino) weight", 0.0, 3.0, 0.1),
+    "china_strength": ("China boom strength", 0.0, 2.0, 0.1),
+}
+SWITCHES: dict[str, str] = {
+    "competitive_liberalization": "US competitive liberalization",
+    "endogenous_elections": "Endogenous elections (off: historical winners)",
+}
+
+
+def scenario_choices(current: str | None = None) -> list[str]:
+    """Scenario names for the picker: the files in ``scenarios/``, baseline first, then the
+    current one if it is a path elsewhere. Read afresh each time so new files show up."""
+    names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    names.sort(key=lambda n: (n != DEFAULT_SCENARIO, n))
+    if current and current not in names:
+        names.append(current)
+    return names
+
+
+def initial_scenario() -> str:
+    """The scenario the app opens with: ``$TRADEBLOCS_VIZ_SCENARIO`` or the baseline."""
+    return os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
+
+
+def parse_seed(text: Any, default: int) -> int:
+    """The seed typed in the box as an int; blank or not a whole number means ``default``."""
+    try:
+        return int(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, solara.Reactive) else value
+
+
+@dataclass
+class Controls:
+    """One session's inputs, each a reactive value the matching sidebar input is bound to."""
+
+    scenario: solara.Reactive[str]
+    seed: solara.Reactive[str]
+    values: dict[str, solara.Reactive[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def for_model(cls, model: VizModel) -> Controls:
+        s = model.settings()
+        return cls(
+            scenario=solara.reactive(s["scenario"]),
+            seed=solara.reactive(str(s["seed"])),
+            values={k: solara.reactive(s[k]) for k in (*SLIDERS, *SWITCHES)},
+        )
+
+    def show(self, model: VizModel) -> None:
+        """Set every input to what ``model`` runs with (after a scenario switch)."""
+        s = model.settings()
+        self.seed.value = str(s["seed"])
+        for k, rv in self.values.items():
+            rv.value = s[k]
+
+    def current(self) -> dict[str, Any]:
+        """The inputs as plain values, as VizModel's keyword arguments."""
+        return {"scenario": self.scenario.value, "seed": self.seed.value,
+                **{k: rv.value for k, rv in self.values.items()}}  # fmt: skip
+
+    def model_params(self) -> dict[str, Any]:
+        """SolaraViz ``model_params``: inputs bound to these reactive values, plus the fixed
+        ``controls`` parameter through which a Reset reads them."""
+        params: dict[str, Any] = {
+            "scenario": {"type": "Select", "label": "Scenario", "value": self.scenario,
+                         "values": scenario_choices(self.scenario.value)},
+            "seed": {"type": "InputText", "label": "Random seed", "value": self.seed},
+        }  # fmt: skip
+        for k, (label, lo, hi, step) in SLIDERS.items():
+            params[k] = {"type": "SliderFloat", "label": label, "value": self.values[k],
+                         "min": lo, "max": hi, "step": step}  # fmt: skip
+        for k, label in SWITCHES.items():
+            params[k] = {"type": "Checkbox", "label": label, "value": self.values[k]}
+        params["controls"] = self
+        return params
+
+
+class VizModel(TradeBlocsModel):
+    """TradeBlocsModel as the app builds it: UI-shaped arguments, hemisphere-level series only.
+
+    Args:
+        scenario: a name in ``scenarios/`` or a path.
+        seed: an int or the text of the seed box (blank: the scenario's seed).
+        w_coercion, w_influence, w_ideology, w_peer, china_strength: values for the scenario's
+            parameters (None: as the scenario has them).
+        competitive_liberalization: False switches the US policy off (True/None: as written).
+        endogenous_elections: True/False chooses the election mode (None: as written).
+        controls: the app's per-session inputs; when given they supply every value above.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path = DEFAULT_SCENARIO,
+        seed: int | str | None = None,
+        w_coercion: float | None = None,
+        w_influence: float | None = None,
+        w_ideology: float | None = None,
+        w_peer: float | None = None,
+        china_strength: float | None = None,
+        competitive_liberalization: bool | None = None,
+        endogenous_elections: bool | None = None,
+        controls: Controls | None = None,
+        **overrides: Any,
+    ) -> None:
+        args = {
+            "scenario": _plain(scenario), "seed": _plain(seed), "w_coercion": w_coercion,
+            "w_influence": w_influence, "w_ideology": w_ideology, "w_peer": w_peer,
+            "china_strength": china_strength,
+            "competitive_liberalization": competitive_liberalization,
+            "endogenous_elections": endogenous_elections,
+        }  # fmt: skip
+        if controls is not None:
+            args.update(controls.current())
+        self.scenario_file = str(args["scenario"])
+        sc = load_scenario(self.scenario_file)
+        for k in SLIDERS:
+            if args[k] is not None:
+                overrides[k] = float(_plain(args[k]))
+        if _plain(args["competitive_liberalization"]) is False:
+            overrides["competitive_liberalization"] = False
+        endo = _plain(args["endogenous_elections"])
+        if endo is not None:
+            overrides["elections"] = "endogenous" if endo else "historical"
+        self.seed_used = parse_seed(args["seed"], sc.seed) if args["seed"] is not None else sc.seed
+        super().__init__(sc, seed=self.seed_used, collect="model", **overrides)
+
+    def settings(self) -> dict[str, Any]:
+        """What this model runs with, in the app's terms (for the inputs and the info card)."""
+        sc = self.scenario
+        return {
+            "scenario": self.scenario_file,
+            "seed": self.seed_used,
+            **{k: float(getattr(self.p, k)) for k in SLIDERS if k.startswith("w_")},
+            "china_strength": float(sc.exogenous.china_strength),
+            "competitive_liberalization": bool(sc.us_policy.competitive_liberalization),
+            "endogenous_elections": sc.elections == "endogenous",
+        }
