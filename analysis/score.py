@@ -146,7 +146,12 @@ def _history_timed(states: tuple[str, ...]) -> list[tuple[float, str, str, str, 
     # a bloc member's treaty steps (signing, ratifying the framework) are not a change of status
     return [(r.t, r.date, r.country, r.institution, r.action) for r in h.itertuples()
             if r.t >= FIRST_YEAR and r.action in TIMING and r.country in states
-            and not (r.institution in BLOCS and r.action in ("signed", "ratified", "in_force"))]  # fmt: skip
+            and not _treaty_step(r.institution, r.action)]  # fmt: skip
+
+
+def _treaty_step(institution: str, action: str) -> bool:
+    """A bloc member signing or ratifying the bloc's treaty: not a change of status."""
+    return institution in BLOCS and action in ("signed", "ratified", "in_force")
 
 
 def timing_fit(
@@ -161,7 +166,7 @@ def timing_fit(
     lo, hi = first_year, last_year + 1
     groups: dict[tuple[str, str], list[list]] = {}
     for e in records:
-        if e["country"] and e["action"] in SIM_ALL:
+        if e["country"] and e["action"] in SIM_ALL and not _treaty_step(e["institution"], e["action"]):
             t = parse_date(e["date"])
             if lo <= t < hi:
                 groups.setdefault((e["country"], e["institution"]), []).append(
