@@ -362,8 +362,10 @@ class TradeBlocsModel(mesa.Model):
         self.capacity = self.sponsor_capacity()
         for iid, inst in self.insts.items():
             inn = self._in[iid]
-            w = aff * self._scope[iid][None, :]
-            self._peers[iid] = (w @ inn) / np.maximum(w.sum(axis=1), 1e-9)
+            # like-minded neighbours in count fully, ideological opposites hardly at all
+            scope = self._scope[iid]
+            others = scope.sum() - scope
+            self._peers[iid] = ((aff * scope[None, :]) @ inn) / np.maximum(others, 1.0)
             # exports going to the members (or, before any, to the states it could take in)
             self._market[iid] = bilateral @ (inn if inst.members else self._scope[iid])
             if inst.kind == "bloc" and inst.members:
