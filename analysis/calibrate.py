@@ -43,13 +43,25 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "min_negotiation_years": (0.5, 3.0),
     "founding_rate": (0.05, 1.0),
 }
-FIT_KEYS = ("f1", "f1_2016", "accuracy", "timing_median", "within_1y", "timely", "missed",
-            "spurious", "forced_excluded")  # fmt: skip
+FIT_KEYS = (
+    "f1",
+    "f1_2016",
+    "accuracy",
+    "timing_median",
+    "within_1y",
+    "timely",
+    "missed",
+    "spurious",
+    "forced_excluded",
+)
 
 #: ablations: name -> (parameter overrides, what it tests)
 ABLATIONS: dict[str, tuple[dict, str]] = {
     "full model": ({}, "all six terms as calibrated"),
-    "without influence": ({"w_influence": 0.0}, "no export-lobby pull (Hirschman's influence effect)"),
+    "without influence": (
+        {"w_influence": 0.0},
+        "no export-lobby pull (Hirschman's influence effect)",
+    ),
     "without coercion": ({"w_coercion": 0.0}, "no threat of lost preferences or trade diversion"),
     "without peer pressure": ({"w_peer": 0.0}, "no domino effect among neighbours"),
     "ideology only": (
@@ -160,9 +172,18 @@ def calibrate(
 
         try:
             res = differential_evolution(
-                obj, bounds, x0=x0, maxiter=maxiter, popsize=popsize, seed=scenario.seed % (2**32),
-                workers=pool, updating="deferred", polish=False, tol=1e-4, callback=report,
-            )  # fmt: skip
+                obj,
+                bounds,
+                x0=x0,
+                maxiter=maxiter,
+                popsize=popsize,
+                seed=scenario.seed % (2**32),
+                workers=pool,
+                updating="deferred",
+                polish=False,
+                tol=1e-4,
+                callback=report,
+            )
         finally:
             pool.close()
     params = {n: round(float(v), 4) for n, v in zip(names, res.x, strict=True)}
@@ -195,15 +216,26 @@ def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: 
 
 
 def markdown_table(df: pd.DataFrame) -> str:
-    cols = ["model", "f1", "f1_2016", "accuracy", "timing_median", "within_1y", "timely", "missed",
-            "spurious"]  # fmt: skip
+    cols = [
+        "model",
+        "f1",
+        "f1_2016",
+        "accuracy",
+        "timing_median",
+        "within_1y",
+        "timely",
+        "missed",
+        "spurious",
+    ]
     head = "| " + " | ".join(c.replace("_", " ") for c in cols) + " |"
     lines = [head, "|" + "---|" * len(cols)]
     for r in df.itertuples():
         vals = []
         for c in cols:
             v = getattr(r, c)
-            vals.append(v if isinstance(v, str) else (f"{v:.1f}" if c in ("missed", "spurious") else f"{v:.2f}"))
+            vals.append(
+                v if isinstance(v, str) else (f"{v:.1f}" if c in ("missed", "spurious") else f"{v:.2f}")
+            )
         lines.append("| " + " | ".join(vals) + " |")
     return "\n".join(lines)
 
@@ -212,21 +244,38 @@ def markdown_table(df: pd.DataFrame) -> str:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("calibrate", help="fit the weights to the documented history; out-of-sample test; ablations")
+    p = sub.add_parser(
+        "calibrate", help="fit the weights to the documented history; out-of-sample test; ablations"
+    )
     p.add_argument("scenario", help="scenario to calibrate (its parameters are the starting point)")
     p.add_argument("--seeds", type=int, default=20, help="seeds per evaluation (default 20)")
     p.add_argument("--maxiter", type=int, default=12, help="differential evolution generations")
     p.add_argument("--popsize", type=int, default=6, help="population per parameter")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="calibrated scenario to write (default: scenarios/baseline_calibrated.yaml)")  # fmt: skip
-    p.add_argument("--report-dir", type=Path, default=Path("calibration"),
-                   help="where the fit and ablation tables go (default: calibration/)")  # fmt: skip
-    p.add_argument("--holdout-from", type=int, default=2010,
-                   help="out-of-sample test: calibrate on year ends before this year, score the rest")  # fmt: skip
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="calibrated scenario to write (default: scenarios/baseline_calibrated.yaml)",
+    )
+    p.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("calibration"),
+        help="where the fit and ablation tables go (default: calibration/)",
+    )
+    p.add_argument(
+        "--holdout-from",
+        type=int,
+        default=2010,
+        help="out-of-sample test: calibrate on year ends before this year, score the rest",
+    )
     p.add_argument("--skip-holdout", action="store_true", help="skip the out-of-sample calibration")
-    p.add_argument("--tables-only", action="store_true",
-                   help="no search: just the fit and ablation tables of SCENARIO as it is")  # fmt: skip
+    p.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="no search: just the fit and ablation tables of SCENARIO as it is",
+    )
     return p
 
 
@@ -238,9 +287,14 @@ def main(args: argparse.Namespace) -> int:
     if not args.tables_only:
         params, fit, secs = calibrate(sc, args.seeds, args.maxiter, args.popsize, args.workers)
         out = args.out or path.parent / "baseline_calibrated.yaml"
-        write_calibrated(path, params, fit, out,
-                         f"{args.seeds} seeds, differential evolution {args.maxiter} generations x "
-                         f"{args.popsize * len(BOUNDS)}, {secs / 60:.1f} min")  # fmt: skip
+        write_calibrated(
+            path,
+            params,
+            fit,
+            out,
+            f"{args.seeds} seeds, differential evolution {args.maxiter} generations x "
+            f"{args.popsize * len(BOUNDS)}, {secs / 60:.1f} min",
+        )
         print(f"calibrated scenario written to {out}")
         lines += [f"Calibrated parameters ({secs / 60:.1f} min): `{params}`", ""]
         sc = load_scenario(out)
@@ -258,13 +312,19 @@ def main(args: argparse.Namespace) -> int:
             params, in_fit, _ = calibrate(base, args.seeds, args.maxiter, args.popsize, args.workers, train)
         src = base if not args.tables_only else sc
         out_fit = Objective(src, seeds_for(sc.seed, args.seeds), [], test).fit(params)
-        holdout = pd.DataFrame([
-            {"model": f"in sample 2003-{args.holdout_from - 1}", **in_fit},
-            {"model": f"out of sample {args.holdout_from}-{LAST_YEAR}", **out_fit},
-        ])  # fmt: skip
+        holdout = pd.DataFrame(
+            [
+                {"model": f"in sample 2003-{args.holdout_from - 1}", **in_fit},
+                {"model": f"out of sample {args.holdout_from}-{LAST_YEAR}", **out_fit},
+            ]
+        )
         holdout.to_csv(args.report_dir / "holdout.csv", index=False)
-        lines += [f"## Out of sample (calibrated on year ends before {args.holdout_from})", "",
-                  markdown_table(holdout), ""]  # fmt: skip
+        lines += [
+            f"## Out of sample (calibrated on year ends before {args.holdout_from})",
+            "",
+            markdown_table(holdout),
+            "",
+        ]
     text = "\n".join(lines)
     (args.report_dir / "REPORT.md").write_text(text, encoding="utf-8")
     print(text)

@@ -14,7 +14,10 @@ import sys
 COMMANDS = {
     "run": ("analysis.run_cmd", "run a scenario file and write its results"),
     "score": ("analysis.score", "score a run (or a folder of seeded runs) against the record"),
-    "calibrate": ("analysis.calibrate", "fit the weights to the record; out-of-sample test; ablations"),
+    "calibrate": (
+        "analysis.calibrate",
+        "fit the weights to the record; out-of-sample test; ablations",
+    ),
     "sweep": ("analysis.sweep", "run many (parameter point, seed) pairs, resumable, local or Dask"),
     "compare": ("analysis.compare", "counterfactuals against the baseline with paired seeds"),
     "sensitivity": ("analysis.sensitivity", "global sensitivity analysis with SALib"),

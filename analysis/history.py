@@ -84,11 +84,19 @@ def history_spells(path: str | None = None) -> pd.DataFrame:
             cur["end_year"], cur["end"] = r.t, r.date
             rows.append(open_.pop(key))
         if new is not None:
-            open_[key] = {"country": r.country, "institution": r.institution, "status": new,
-                          "start": r.date, "end": "", "start_year": r.t, "end_year": float("nan")}  # fmt: skip
+            open_[key] = {
+                "country": r.country,
+                "institution": r.institution,
+                "status": new,
+                "start": r.date,
+                "end": "",
+                "start_year": r.t,
+                "end_year": float("nan"),
+            }
     rows.extend(open_.values())
-    return pd.DataFrame(rows, columns=["country", "institution", "status", "start", "end",
-                                       "start_year", "end_year"])  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["country", "institution", "status", "start", "end", "start_year", "end_year"]
+    )
 
 
 def history_as_run(path: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

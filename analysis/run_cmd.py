@@ -39,8 +39,10 @@ def main(args: argparse.Namespace) -> int:
 
 def print_summary(model, summary: dict, out: Path, top_decisions) -> None:
     con = Console()
-    con.print(f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
-              f"({summary['steps']} steps, through {summary['end_date']}), hash {summary['scenario_hash']}")  # fmt: skip
+    con.print(
+        f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
+        f"({summary['steps']} steps, through {summary['end_date']}), hash {summary['scenario_hash']}"
+    )
     t = Table(title="Who ended up where", show_lines=False)
     t.add_column("state")
     t.add_column("alignment")
@@ -48,9 +50,11 @@ def print_summary(model, summary: dict, out: Path, top_decisions) -> None:
     for iso3, statuses in summary["final_positions"].items():
         t.add_row(iso3, summary["alignment"][iso3], ", ".join(f"{k} ({v})" for k, v in statuses.items()))
     con.print(t)
-    con.print(f"US FTAs in force: {summary['us_ftas_in_force']}   US-alignment index (GDP-weighted): "
-              f"{summary['us_alignment_index']:+.2f}   bloc sizes: "
-              + ", ".join(f"{k} {v}" for k, v in summary["bloc_members"].items()))  # fmt: skip
+    con.print(
+        f"US FTAs in force: {summary['us_ftas_in_force']}   US-alignment index (GDP-weighted): "
+        f"{summary['us_alignment_index']:+.2f}   bloc sizes: "
+        + ", ".join(f"{k} {v}" for k, v in summary["bloc_members"].items())
+    )
     for term in ("influence", "coercion"):
         t = Table(title=f"Five decisions with the largest {term} term")
         for c in ("date", "country", "institution", "action", "utility", term):
@@ -58,5 +62,7 @@ def print_summary(model, summary: dict, out: Path, top_decisions) -> None:
         for _, r in top_decisions(model, term).iterrows():
             t.add_row(r.date, r.country, r.institution, r.action, f"{r.utility:+.2f}", f"{r[term]:+.2f}")
         con.print(t)
-    con.print(f"{summary['forced_events']} events were imposed by the scenario (forced=true). "
-              f"Files written to [bold]{out}[/]")  # fmt: skip
+    con.print(
+        f"{summary['forced_events']} events were imposed by the scenario (forced=true). "
+        f"Files written to [bold]{out}[/]"
+    )

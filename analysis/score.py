@@ -95,7 +95,7 @@ def _universe(institutions: list[str], states: list[str], last_year: int) -> lis
 def status_fit(
     rc: RunCells,
     institutions: list[str],
-    states: list[str] = list(LAC19),
+    states: tuple[str, ...] = LAC19,
     first_year: int = FIRST_YEAR,
     table: bool = True,
 ) -> dict:
@@ -121,12 +121,21 @@ def status_fit(
     out: dict = {}
     for label, (n, agree, tp, fp, fn) in totals.items():
         f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
-        out[label] = {"f1": f1, "accuracy": agree / n if n else 1.0, "tp": tp, "fp": fp, "fn": fn, "cells": n}
+        out[label] = {
+            "f1": f1,
+            "accuracy": agree / n if n else 1.0,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "cells": n,
+        }
     if table:
-        out["table"] = _pair_table(pd.DataFrame(
-            [(c, i, *v) for (c, i), v in per_pair.items()],
-            columns=["country", "institution", "cells", "agree", "tp", "fp", "fn"],
-        ))  # fmt: skip
+        out["table"] = _pair_table(
+            pd.DataFrame(
+                [(c, i, *v) for (c, i), v in per_pair.items()],
+                columns=["country", "institution", "cells", "agree", "tp", "fp", "fn"],
+            )
+        )
     out["forced_cells"] = len(rc.forced)
     return out
 
@@ -144,9 +153,14 @@ def _history_timed(states: tuple[str, ...]) -> list[tuple[float, str, str, str, 
     """Documented events scored for timing: (t, date, country, institution, action), 2003+."""
     h = load_history()
     # a bloc member's treaty steps (signing, ratifying the framework) are not a change of status
-    return [(r.t, r.date, r.country, r.institution, r.action) for r in h.itertuples()
-            if r.t >= FIRST_YEAR and r.action in TIMING and r.country in states
-            and not _treaty_step(r.institution, r.action)]  # fmt: skip
+    return [
+        (r.t, r.date, r.country, r.institution, r.action)
+        for r in h.itertuples()
+        if r.t >= FIRST_YEAR
+        and r.action in TIMING
+        and r.country in states
+        and not _treaty_step(r.institution, r.action)
+    ]
 
 
 def _treaty_step(institution: str, action: str) -> bool:
@@ -157,7 +171,7 @@ def _treaty_step(institution: str, action: str) -> bool:
 def timing_fit(
     events: pd.DataFrame | list[dict],
     last_year: int = LAST_YEAR,
-    states: list[str] = list(LAC19),
+    states: tuple[str, ...] = LAC19,
     first_year: int = FIRST_YEAR,
 ) -> dict:
     """Each documented event in [first_year, last_year] matched to the nearest simulated event
@@ -189,12 +203,26 @@ def timing_fit(
             rows.append((date, country, inst, action, best[3], float("nan"), "forced"))
         else:
             rows.append((date, country, inst, action, best[3], best[0] - t, "matched"))
-    spurious = [(c[3], k[0], k[1], c[1]) for k, cs in groups.items() for c in cs
-                if not c[4] and not c[2] and c[1] in SIM_TIMED]  # fmt: skip
+    spurious = [
+        (c[3], k[0], k[1], c[1])
+        for k, cs in groups.items()
+        for c in cs
+        if not c[4] and not c[2] and c[1] in SIM_TIMED
+    ]
     errs = [abs(r[5]) for r in rows if r[6] == "matched"]
     return {
-        "table": pd.DataFrame(rows, columns=["hist_date", "country", "institution", "action",
-                                             "sim_date", "error_years", "outcome"]),  # fmt: skip
+        "table": pd.DataFrame(
+            rows,
+            columns=[
+                "hist_date",
+                "country",
+                "institution",
+                "action",
+                "sim_date",
+                "error_years",
+                "outcome",
+            ],
+        ),
         "median_error": float(np.median(errs)) if errs else float("nan"),
         "within_1y": float(np.mean([e <= 1.0 for e in errs])) if errs else float("nan"),
         # share of all documented events the run reproduced within a year (misses count against)
@@ -243,7 +271,7 @@ def quick_fit(
     }
 
 
-def brier(runs: list[RunCells], institutions: list[str], states: list[str] = list(LAC19)) -> float:
+def brier(runs: list[RunCells], institutions: list[str], states: tuple[str, ...] = LAC19) -> float:
     """Multi-class Brier score of the seeds' share in each class against the record."""
     hist = history_cells()
     last = min(r.last_year for r in runs)
@@ -262,10 +290,12 @@ def brier(runs: list[RunCells], institutions: list[str], states: list[str] = lis
 
 def headline(fit: dict) -> str:
     """One line, e.g. ``fit: F1 0.91 (acc 0.96) end-2016 F1 0.94 | timing ... | ...``."""
-    s = (f"fit: F1 {fit['f1']:.2f} (acc {fit['accuracy']:.2f}) end-{fit.get('last_year', LAST_YEAR)} "
-         f"F1 {fit['f1_2016']:.2f} | timing median {fit['timing_median']:.1f} y, "
-         f"{100 * fit['within_1y']:.0f}% within 1 y | {fit['missed']:.0f} missed, "
-         f"{fit['spurious']:.0f} spurious | {fit['forced_excluded']:.0f} forced excluded")  # fmt: skip
+    s = (
+        f"fit: F1 {fit['f1']:.2f} (acc {fit['accuracy']:.2f}) end-{fit.get('last_year', LAST_YEAR)} "
+        f"F1 {fit['f1_2016']:.2f} | timing median {fit['timing_median']:.1f} y, "
+        f"{100 * fit['within_1y']:.0f}% within 1 y | {fit['missed']:.0f} missed, "
+        f"{fit['spurious']:.0f} spurious | {fit['forced_excluded']:.0f} forced excluded"
+    )
     if "brier" in fit:
         s += f" | Brier {fit['brier']:.3f} over {fit['seeds']} seeds"
     return s
@@ -313,20 +343,31 @@ def score_run(path: str | Path) -> dict:
         cells.append(rc)
         tables.append(sf["table"].assign(seed_dir=d.name))
         timings.append(tf["table"].assign(seed_dir=d.name))
-        fits.append({
-            "f1": sf["all"]["f1"], "accuracy": sf["all"]["accuracy"],
-            "f1_2016": sf["end"]["f1"], "accuracy_2016": sf["end"]["accuracy"],
-            "timing_median": tf["median_error"], "within_1y": tf["within_1y"], "timely": tf["timely"],
-            "missed": tf["missed"], "spurious": tf["spurious"],
-            "forced_excluded": sf["forced_cells"] + tf["forced"], "last_year": last_year,
-        })  # fmt: skip
+        fits.append(
+            {
+                "f1": sf["all"]["f1"],
+                "accuracy": sf["all"]["accuracy"],
+                "f1_2016": sf["end"]["f1"],
+                "accuracy_2016": sf["end"]["accuracy"],
+                "timing_median": tf["median_error"],
+                "within_1y": tf["within_1y"],
+                "timely": tf["timely"],
+                "missed": tf["missed"],
+                "spurious": tf["spurious"],
+                "forced_excluded": sf["forced_cells"] + tf["forced"],
+                "last_year": last_year,
+            }
+        )
     fit = {k: float(np.nanmean([f[k] for f in fits])) for k in fits[0]}
     fit["last_year"] = int(min(f["last_year"] for f in fits))
     fit["seeds"] = len(dirs)
     if len(dirs) > 1:
         fit["brier"] = brier(cells, insts)
-    table = _pair_table(pd.concat(tables).groupby(["country", "institution"], as_index=False)
-                        [["cells", "agree", "tp", "fp", "fn"]].sum())  # fmt: skip
+    table = _pair_table(
+        pd.concat(tables)
+        .groupby(["country", "institution"], as_index=False)[["cells", "agree", "tp", "fp", "fn"]]
+        .sum()
+    )
     return {"fit": fit, "headline": headline(fit), "table": table, "timing": pd.concat(timings)}
 
 
@@ -358,17 +399,42 @@ def main(args: argparse.Namespace) -> int:
         t.add_column(c, justify="right" if c not in ("country", "institution") else "left")
     for r in scored.sort_values(["country", "institution"]).itertuples():
         f1 = "" if r.f1 != r.f1 else f"{r.f1:.2f}"
-        t.add_row(r.country, r.institution, str(r.cells), f"{r.accuracy:.2f}", f1, str(r.tp), str(r.fp), str(r.fn))
+        t.add_row(
+            r.country,
+            r.institution,
+            str(r.cells),
+            f"{r.accuracy:.2f}",
+            f1,
+            str(r.tp),
+            str(r.fp),
+            str(r.fn),
+        )
     con.print(t)
     tim = res["timing"]
     bad = tim[(tim.outcome != "matched") | (tim.error_years.abs() > 1)]
     if len(bad):
         t = Table(title="Documented events missed, forced, or more than a year off")
-        for c in ("hist_date", "country", "institution", "action", "sim_date", "error_years", "outcome"):
+        for c in (
+            "hist_date",
+            "country",
+            "institution",
+            "action",
+            "sim_date",
+            "error_years",
+            "outcome",
+        ):
             t.add_column(c)
         for r in bad.head(40).itertuples():
             err = "" if r.error_years != r.error_years else f"{r.error_years:+.2f}"
-            t.add_row(r.hist_date, r.country, r.institution, r.action, str(r.sim_date or ""), err, r.outcome)
+            t.add_row(
+                r.hist_date,
+                r.country,
+                r.institution,
+                r.action,
+                str(r.sim_date or ""),
+                err,
+                r.outcome,
+            )
         con.print(t)
     con.print(f"[bold]{res['headline']}[/]")
     con.print(f"tables written to {target / 'fit_table.csv'} and {target / 'fit_timing.csv'}")

@@ -204,13 +204,19 @@ class UnitedStates(mesa.Agent):
                         m.set_status(state, iid, "negotiating", actor="USA")
                 elif st == "negotiating" and not willing and m.random.random() < walk:
                     m.set_status(state, iid, None, action="suspended_talks", actor="USA")
-                elif st in ("signed", "ratified") and (state.iso3, iid) not in m.us_approved:
-                    if m.random.random() < approve:
-                        m.us_approved[(state.iso3, iid)] = m.steps_done
-                        m.log_event(state.iso3, iid, "us_approved", actor="USA")
-            if state.status.get("ATPDEA") == "member" and state.ideology < p.atpdea_suspend_ideology:
-                if m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy):
-                    m.set_status(state, "ATPDEA", "suspended", actor="USA")
+                elif (
+                    st in ("signed", "ratified")
+                    and (state.iso3, iid) not in m.us_approved
+                    and m.random.random() < approve
+                ):
+                    m.us_approved[(state.iso3, iid)] = m.steps_done
+                    m.log_event(state.iso3, iid, "us_approved", actor="USA")
+            if (
+                state.status.get("ATPDEA") == "member"
+                and state.ideology < p.atpdea_suspend_ideology
+                and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy)
+            ):
+                m.set_status(state, "ATPDEA", "suspended", actor="USA")
         m.bring_into_force()
 
 

@@ -54,9 +54,7 @@ def econ_gain(market_share: float, trade_content: float, aid: float = 0.0) -> fl
     return market_share * trade_content + aid
 
 
-def coercion_us_deal(
-    share_us: float, preferences_at_risk: float, neighbours_with_deals: float
-) -> float:
+def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_with_deals: float) -> float:
     """What a state stands to lose by staying out of a US deal (Hirschman's supply effect).
 
     ``preferences_at_risk`` in [0, 1]: unilateral preferences (ATPDEA) that can lapse or be

@@ -12,13 +12,19 @@ import numpy as np
 
 from . import decision as rules
 from .agents import LatinState, UnitedStates
+from .dates import parse_date
 from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
 from .scenario import Scenario, apply_override, validate
-from .dates import parse_date
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_2003_2016"
-ALIGNMENT_SCORE = {"us_fta": 1.0, "us_fta_pending": 0.5, "alba": -1.0, "mercosur": -0.25, "none": 0.0}
+ALIGNMENT_SCORE = {
+    "us_fta": 1.0,
+    "us_fta_pending": 0.5,
+    "alba": -1.0,
+    "mercosur": -0.25,
+    "none": 0.0,
+}
 
 
 def scenario_with(scenario: str | Path | Scenario, **overrides: Any) -> Scenario:
@@ -74,9 +80,7 @@ class TradeBlocsModel(mesa.Model):
         self.scenario = sc
         self.p = sc.parameters
         p = self.p
-        self.weights = rules.Weights(
-            p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost
-        )
+        self.weights = rules.Weights(p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost)
         self.calendar = sc.calendar()
         self._policy_calendar()
         self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states, sc.data.bilateral)
@@ -132,8 +136,10 @@ class TradeBlocsModel(mesa.Model):
             self._update_economy(s, self.calendar.year(0))
             row = self.tables.trade_row(s.iso3, self.calendar.year(0))
             s.share_us, s.share_china, s.share_region = (
-                row["share_us"], row["share_china"], row["share_region"],
-            )  # fmt: skip
+                row["share_us"],
+                row["share_china"],
+                row["share_region"],
+            )
             term = self._term_at(s.iso3, t0)
             s.leader, s.ideology, s.irregular = term["leader"], term["ideology"], term["irregular"]
             s.leaning = s.ideology
@@ -271,15 +277,19 @@ class TradeBlocsModel(mesa.Model):
             state.status[iid] = status
             (inst.members.add if status in ACTIVE else inst.members.discard)(state.iso3)
             self._open_spell[key] = {
-                "country": state.iso3, "institution": iid, "status": status,
-                "start": date, "end": "",
-            }  # fmt: skip
+                "country": state.iso3,
+                "institution": iid,
+                "status": status,
+                "start": date,
+                "end": "",
+            }
             self._step_starts[key] = self.steps_done
         self._align[self._idx[state.iso3]] = ALIGNMENT_SCORE[state.alignment]
         if log:
             act = action or {"member": "joined"}.get(status or "", status or "left")
-            self.log_event(state.iso3, iid, act, forced=forced, actor=actor,
-                           utility=utility, p=p, terms=terms, note=note)  # fmt: skip
+            self.log_event(
+                state.iso3, iid, act, forced=forced, actor=actor, utility=utility, p=p, terms=terms, note=note
+            )
 
     def log_event(
         self,
@@ -323,11 +333,14 @@ class TradeBlocsModel(mesa.Model):
         binding = action in ("signed", "joined", "acceding")
         for other in self.exclusive.get(iid, ()):  # giving up what the move is exclusive with
             if binding and other in state.status:
-                self.set_status(state, other, None, action="left",
-                                note=f"exclusive with {iid}")  # fmt: skip
+                self.set_status(state, other, None, action="left", note=f"exclusive with {iid}")
         state.last_decision = {
-            "date": self.date, "action": action, "institution": iid, "utility": u, **contrib,
-        }  # fmt: skip
+            "date": self.date,
+            "action": action,
+            "institution": iid,
+            "utility": u,
+            **contrib,
+        }
         self.set_status(state, iid, status, action=action, utility=u, terms=contrib)
         if action == "signed" and self.insts[iid].includes_us:
             self.us_demand += self.p.demand_step  # each deal raises the bar for the next
@@ -427,9 +440,7 @@ class TradeBlocsModel(mesa.Model):
     def _window_steps(self, windows: list) -> frozenset[int]:
         """The steps a list of date windows (both ends inclusive) covers."""
         cal = self.calendar
-        return frozenset(
-            k for w in windows for k in range(cal.step_of(w.start), cal.step_of(w.end) + 1)
-        )
+        return frozenset(k for w in windows for k in range(cal.step_of(w.start), cal.step_of(w.end) + 1))
 
     def _policy_calendar(self) -> None:
         """Turn the US policy timeline into per-step lookups once, off the hot path."""
@@ -474,8 +485,9 @@ class TradeBlocsModel(mesa.Model):
                 self.set_status(state, iid, "in_force", actor="USA")
                 self.us_approved.pop((iso3, iid))
                 if state.status.get("ATPDEA") in ("member", "suspended"):
-                    self.set_status(state, "ATPDEA", None, action="lapsed",
-                                    note="replaced by a free trade agreement")  # fmt: skip
+                    self.set_status(
+                        state, "ATPDEA", None, action="lapsed", note="replaced by a free trade agreement"
+                    )
 
     # --- scheduled events ----------------------------------------------------------------
 
@@ -490,15 +502,19 @@ class TradeBlocsModel(mesa.Model):
             if inst.spec.conclusion and cal.step_of(inst.spec.conclusion) == t:
                 for s in self.states:
                     if s.status.get(inst.id) == "negotiating":
-                        self.set_status(s, inst.id, "signed", forced=True,
-                                        note="negotiations concluded on the scenario's date")  # fmt: skip
+                        self.set_status(
+                            s,
+                            inst.id,
+                            "signed",
+                            forced=True,
+                            note="negotiations concluded on the scenario's date",
+                        )
         # ATPDEA's final expiry (a US policy date: forced)
         fin = self.scenario.us_policy.atpdea_final
         if fin and cal.step_of(fin) == t:
             for s in self.states:
                 if s.status.get("ATPDEA") in ("member", "suspended"):
-                    self.set_status(s, "ATPDEA", None, action="lapsed", forced=True,
-                                    note="programme expired")  # fmt: skip
+                    self.set_status(s, "ATPDEA", None, action="lapsed", forced=True, note="programme expired")
         # elections
         for s in self.states:
             for term in self._terms.get(s.iso3, ()):
@@ -552,10 +568,15 @@ class TradeBlocsModel(mesa.Model):
             s.ideology = iv.ideology
             s.leader = iv.leader or s.leader
             s.irregular = False
-            self.log_event(s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f}); {note}")
+            self.log_event(
+                s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f}); {note}"
+            )
         elif iv.kind == "status":
             s = self.by_iso[iv.country]
-            if iv.status == "in_force" and s.status.get(iv.institution) not in ("signed", "ratified"):
+            if iv.status == "in_force" and s.status.get(iv.institution) not in (
+                "signed",
+                "ratified",
+            ):
                 self.set_status(s, iv.institution, "signed", forced=True, note=note)
             self.set_status(s, iv.institution, iv.status, forced=True, note=note)
         elif iv.kind == "end_status":
@@ -575,8 +596,15 @@ class TradeBlocsModel(mesa.Model):
         for s in founders:
             if s.status.get(inst.id) is None:
                 u, c = s.value_of(inst)
-                self.set_status(s, inst.id, status, action="founded", forced=forced,
-                                utility=None if forced else u, terms=None if forced else c)  # fmt: skip
+                self.set_status(
+                    s,
+                    inst.id,
+                    status,
+                    action="founded",
+                    forced=forced,
+                    utility=None if forced else u,
+                    terms=None if forced else c,
+                )
 
     # --- blocs ---------------------------------------------------------------------------
 
@@ -596,13 +624,18 @@ class TradeBlocsModel(mesa.Model):
                     continue
                 vetoes = [m for m in members if abs(m.leaning - s.ideology) > p.approval_distance]
                 if not vetoes and self.random.random() < rules.per_step(0.5, spy):
-                    self.set_status(s, inst.id, "member", action="joined",
-                                    note="accession approved by all members")  # fmt: skip
+                    self.set_status(
+                        s, inst.id, "member", action="joined", note="accession approved by all members"
+                    )
             # democratic clause: suspend a member whose government came in irregularly
             for s in members:
-                if inst.spec.democratic_clause and s.irregular and s.status.get(inst.id) == "member":
-                    if self.random.random() < rules.per_step(0.8, spy):
-                        self.set_status(s, inst.id, "suspended", note="democratic clause")
+                if (
+                    inst.spec.democratic_clause
+                    and s.irregular
+                    and s.status.get(inst.id) == "member"
+                    and self.random.random() < rules.per_step(0.8, spy)
+                ):
+                    self.set_status(s, inst.id, "suspended", note="democratic clause")
             if inst.spec.democratic_clause:
                 for s in self.states:
                     if s.status.get(inst.id) == "suspended" and not s.irregular:
@@ -611,9 +644,9 @@ class TradeBlocsModel(mesa.Model):
             if inst.spec.cohesion_rule and len(members) >= 3:
                 for s in members:
                     others = [m.ideology for m in members if m is not s]
-                    if abs(s.ideology - statistics.median(others)) > p.suspension_distance:
-                        if self.random.random() < rules.per_step(0.5, spy):
-                            self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
+                    far = abs(s.ideology - statistics.median(others)) > p.suspension_distance
+                    if far and self.random.random() < rules.per_step(0.5, spy):
+                        self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
 
     def _try_found(self, inst: InstitutionState) -> None:
         """Endogenous founding: enough eligible states (with the sponsor) want it."""
@@ -627,9 +660,9 @@ class TradeBlocsModel(mesa.Model):
         sponsor = inst.spec.sponsor
         if sponsor and sponsor not in {s.iso3 for s in keen}:
             return
-        if len(keen) >= f.min_founders:
-            if self.random.random() < rules.per_step(self.p.founding_rate, self.calendar.steps_per_year):
-                self._found(inst, keen, forced=False)
+        rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
+        if len(keen) >= f.min_founders and self.random.random() < rate:
+            self._found(inst, keen, forced=False)
 
     def _hemispheric(self, t: int) -> None:
         """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""
@@ -685,9 +718,7 @@ class TradeBlocsModel(mesa.Model):
         for s in self.states:
             if self.calendar.year(t) != year_next:
                 self._update_economy(s, year_next)
-            in_force = any(
-                v == "in_force" and self.insts[k].includes_us for k, v in s.status.items()
-            )
+            in_force = any(v == "in_force" and self.insts[k].includes_us for k, v in s.status.items())
             d_us = creation * (1.0 - s.share_us - s.share_china) if in_force else 0.0
             d_cn = p.china_pull * s.commodity * dlog / spy * (1.0 - s.share_china)
             d_cn = max(d_cn, -s.share_china)
@@ -712,10 +743,13 @@ class TradeBlocsModel(mesa.Model):
 
     def us_ftas_in_force(self) -> int:
         return sum(
-            1 for s in self.states
-            if any(v == "in_force" and self.insts[k].includes_us and self.insts[k].kind != "preference"
-                   for k, v in s.status.items())
-        )  # fmt: skip
+            1
+            for s in self.states
+            if any(
+                v == "in_force" and self.insts[k].includes_us and self.insts[k].kind != "preference"
+                for k, v in s.status.items()
+            )
+        )
 
     def bloc_size(self, iid: str) -> int:
         return sum(1 for s in self.states if s.status.get(iid) == "member")

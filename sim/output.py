@@ -14,8 +14,18 @@ from .decision import TERMS
 from .model import TradeBlocsModel
 from .scenario import dump_yaml
 
-EVENT_COLUMNS = ["date", "step", "country", "institution", "action", "forced", "actor",
-                 "utility", *TERMS, "note"]  # fmt: skip
+EVENT_COLUMNS = [
+    "date",
+    "step",
+    "country",
+    "institution",
+    "action",
+    "forced",
+    "actor",
+    "utility",
+    *TERMS,
+    "note",
+]
 SPELL_COLUMNS = ["country", "institution", "status", "start", "end"]
 
 
@@ -34,9 +44,12 @@ def git_commit() -> str | None:
     """The project's git commit, where it is run from a checkout."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
             cwd=Path(__file__).resolve().parent,
-        )  # fmt: skip
+        )
         return out.stdout.strip() or None if out.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None

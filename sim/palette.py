@@ -38,4 +38,10 @@ ALIGNMENT_LABELS = {
 }
 
 #: hatches for greyscale reading, by alignment
-ALIGNMENT_HATCHES = {"us_fta": "", "us_fta_pending": "//", "alba": "xx", "mercosur": "..", "none": ""}
+ALIGNMENT_HATCHES = {
+    "us_fta": "",
+    "us_fta_pending": "//",
+    "alba": "xx",
+    "mercosur": "..",
+    "none": "",
+}

@@ -21,9 +21,15 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 POLITICAL_MODELS = ("acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator")
 ECONOMIC_MODELS = ("strategic", "social", "productive", "hybrid", "none")
 STATUSES = (
-    "requested", "negotiating", "signed", "ratified", "in_force",
-    "member", "acceding", "suspended",
-)  # fmt: skip
+    "requested",
+    "negotiating",
+    "signed",
+    "ratified",
+    "in_force",
+    "member",
+    "acceding",
+    "suspended",
+)
 
 
 class ScenarioError(ValueError):
@@ -75,32 +81,80 @@ class Parameters(_Strict):
     inertia: float = Field(1.0, ge=0, description="utility of staying put")
     temperature: float = Field(0.15, gt=0, description="logit noise of choices")
     # state-side details
-    lcd_appeal: float = Field(1.5, description="affinity of every government for a lowest-common-denominator forum")
+    lcd_appeal: float = Field(
+        1.5, description="affinity of every government for a lowest-common-denominator forum"
+    )
     lobby_scale: float = Field(5.0, gt=0, description="lobby strength per unit of US exports/GDP")
-    lobby_adjust: float = Field(0.1, ge=0, le=1, description="share of the gap to its stake the lobby closes per year")
-    atpdea_horizon: float = Field(3.0, gt=0, description="years before expiry at which lapse risk starts to bite")
-    certification_threat: float = Field(0.3, ge=0, le=1, description="standing threat of decertification to a preference holder")
-    bloc_drift: float = Field(0.5, ge=0, le=1, description="weight of members' US alignment in a bloc's effective orientation")
+    lobby_adjust: float = Field(
+        0.1, ge=0, le=1, description="share of the gap to its stake the lobby closes per year"
+    )
+    atpdea_horizon: float = Field(
+        3.0, gt=0, description="years before expiry at which lapse risk starts to bite"
+    )
+    certification_threat: float = Field(
+        0.3, ge=0, le=1, description="standing threat of decertification to a preference holder"
+    )
+    bloc_drift: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="weight of members' US alignment in a bloc's effective orientation",
+    )
     exit_cost: float = Field(0.5, ge=0, description="extra cost of leaving an institution one is in")
     # US side
-    us_accept_rate: float = Field(0.6, ge=0, le=1, description="yearly chance the US opens talks with a willing requester")
-    us_min_ideology: float = Field(-0.6, ge=-1, le=1, description="ideology below which the US walks away from talks")
-    us_walkaway_rate: float = Field(0.5, ge=0, le=1, description="yearly chance of walking away from an unwilling partner")
-    demand_step: float = Field(0.03, ge=0, description="rise in US demands (sovereignty cost) with each deal signed")
+    us_accept_rate: float = Field(
+        0.6, ge=0, le=1, description="yearly chance the US opens talks with a willing requester"
+    )
+    us_min_ideology: float = Field(
+        -0.6, ge=-1, le=1, description="ideology below which the US walks away from talks"
+    )
+    us_walkaway_rate: float = Field(
+        0.5, ge=0, le=1, description="yearly chance of walking away from an unwilling partner"
+    )
+    demand_step: float = Field(
+        0.03, ge=0, description="rise in US demands (sovereignty cost) with each deal signed"
+    )
     min_negotiation_years: float = Field(1.5, ge=0)
     implementation_years: float = Field(0.75, ge=0, description="from US approval to entry into force")
     atpdea_suspend_ideology: float = Field(-0.7, ge=-1, le=1)
     atpdea_suspend_rate: float = Field(0.3, ge=0, le=1)
     # blocs
-    founding_rate: float = Field(0.3, ge=0, le=1, description="yearly chance an endogenous founding happens once its rule holds")
-    approval_distance: float = Field(1.0, ge=0, description="ideological distance above which a member vetoes an accession")
-    suspension_distance: float = Field(1.3, ge=0, description="distance from the other members' median that gets a member suspended")
+    founding_rate: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="yearly chance an endogenous founding happens once its rule holds",
+    )
+    approval_distance: float = Field(
+        1.0, ge=0, description="ideological distance above which a member vetoes an accession"
+    )
+    suspension_distance: float = Field(
+        1.3,
+        ge=0,
+        description="distance from the other members' median that gets a member suspended",
+    )
     sponsor_aid: float = Field(1.0, ge=0, description="value of a sponsor's aid at the reference oil price")
-    oil_reference: float = Field(60.0, gt=0, description="oil price (US$) at which sponsor aid equals sponsor_aid")
+    oil_reference: float = Field(
+        60.0, gt=0, description="oil price (US$) at which sponsor aid equals sponsor_aid"
+    )
     # dynamics
-    trade_creation: float = Field(0.03, ge=0, le=1, description="yearly pull of the US share toward its ceiling once a deal is in force")
-    china_pull: float = Field(0.25, ge=0, description="China share gained per unit log growth of China's imports, for a pure commodity exporter")
-    leaning_adjust: float = Field(0.1, ge=0, le=1, description="yearly pull of the electorate's leaning toward the government's ideology")
+    trade_creation: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="yearly pull of the US share toward its ceiling once a deal is in force",
+    )
+    china_pull: float = Field(
+        0.25,
+        ge=0,
+        description="China share gained per unit log growth of its imports, pure commodity exporter",
+    )
+    leaning_adjust: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="yearly pull of the electorate's leaning toward the government's ideology",
+    )
     # endogenous elections
     election_sd: float = Field(0.35, ge=0)
     election_lobby_pull: float = Field(0.3)
@@ -120,9 +174,7 @@ class Institution(_Strict):
     name: str
     kind: Literal["us_agreement", "bloc", "preference", "hemispheric"]
     economic_model: Literal["strategic", "social", "productive", "hybrid", "none"]
-    political_model: Literal[
-        "acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator"
-    ]
+    political_model: Literal["acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator"]
     scope: list[str] | Literal["all"] = "all"
     includes_us: bool = False
     trade_content: float = Field(0.0, ge=0, le=1)
@@ -134,9 +186,12 @@ class Institution(_Strict):
     democratic_clause: bool = False
     cohesion_rule: bool = False
     markets: list[Literal["us", "members", "china"]] | None = Field(
-        None, description="export markets whose access counts as its economic gain (default: us if the US is in, else members)"
+        None,
+        description="markets whose access is its economic gain (default: us if the US is in, else members)",
     )
-    requires: list[str] = Field(default_factory=list, description="statuses needed first, e.g. [us_agreement]")
+    requires: list[str] = Field(
+        default_factory=list, description="statuses needed first, e.g. [us_agreement]"
+    )
     conclusion: str | None = Field(None, description="date negotiations conclude (TPP: forced)")
     deadline: str | None = Field(None, description="hemispheric: date all veto states must agree")
     veto_states: list[str] = Field(default_factory=list)
@@ -162,7 +217,10 @@ class USPolicy(_Strict):
     competitive_liberalization: list[Window] = Field(default_factory=list)
     tpa: list[Window] = Field(default_factory=list)
     congress: list[CongressPeriod] = Field(default_factory=list)
-    atpdea_expiry: list[str] = Field(default_factory=list, description="dates the programme lapses unless renewed; last one is final")
+    atpdea_expiry: list[str] = Field(
+        default_factory=list,
+        description="dates the programme lapses unless renewed; last one is final",
+    )
     atpdea_final: str | None = None
     _v = field_validator("atpdea_final", mode="before")(lambda v: _check_date(v))
 
@@ -299,7 +357,12 @@ def _describe(err: dict) -> str:
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         return "unknown key"
-    ops = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}
+    ops = {
+        "greater_than_equal": ">=",
+        "less_than_equal": "<=",
+        "greater_than": ">",
+        "less_than": "<",
+    }
     if err["type"] in ops:
         bound = next(iter(err.get("ctx", {}).values()), "?")
         if isinstance(bound, float) and bound.is_integer():
@@ -393,9 +456,9 @@ def _cross_check(sc: Scenario) -> list[str]:
 
 def known_states(states_csv: str | None = None) -> frozenset[str]:
     """Country codes the states table knows (the shipped one: the 19 states and the USA)."""
-    from .tables import DATA_DIR
-
     import pandas as pd
+
+    from .tables import DATA_DIR
 
     return frozenset(pd.read_csv(states_csv or DATA_DIR / "states.csv", usecols=["iso3"])["iso3"])
 

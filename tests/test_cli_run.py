@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import yaml
@@ -22,14 +21,31 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 def test_run_baseline_writes_every_file_and_prints_a_summary(tmp_path):
     out = tmp_path / "base"
     res = run("run", "scenarios/baseline_2003_2016.yaml", "--seed", "5", "--out", str(out))
-    for f in ("events.csv", "memberships.csv", "timeseries.csv", "timeseries_model.csv",
-              "summary.json", "scenario.resolved.yaml"):
+    for f in (
+        "events.csv",
+        "memberships.csv",
+        "timeseries.csv",
+        "timeseries_model.csv",
+        "summary.json",
+        "scenario.resolved.yaml",
+    ):
         assert (out / f).exists(), f
     assert "Who ended up where" in res.stdout
     assert "largest influence term" in res.stdout and "largest coercion term" in res.stdout
     ev = pd.read_csv(out / "events.csv")
-    assert {"date", "country", "institution", "action", "forced", "econ", "coercion", "influence",
-            "ideology", "peer", "cost"} <= set(ev.columns)
+    assert {
+        "date",
+        "country",
+        "institution",
+        "action",
+        "forced",
+        "econ",
+        "coercion",
+        "influence",
+        "ideology",
+        "peer",
+        "cost",
+    } <= set(ev.columns)
     assert ev["date"].str.match(r"^\d{4}Q[1-4]$").all()
     sp = pd.read_csv(out / "memberships.csv")
     assert list(sp.columns) == ["country", "institution", "status", "start", "end"]
@@ -60,16 +76,32 @@ def test_run_baseline_writes_every_file_and_prints_a_summary(tmp_path):
 
 def test_score_over_several_seeds_reports_brier(tmp_path):
     for s in (1, 2):
-        run("run", "baseline_2003_2016", "--seed", str(s), "--out", str(tmp_path / f"s{s}"),
-            "--steps", "24", "--quiet")
+        run(
+            "run",
+            "baseline_2003_2016",
+            "--seed",
+            str(s),
+            "--out",
+            str(tmp_path / f"s{s}"),
+            "--steps",
+            "24",
+            "--quiet",
+        )
     res = run("score", str(tmp_path))
     assert "Brier" in res.stdout and "over 2 seeds" in res.stdout
 
 
 def test_bad_scenario_gives_a_clear_error_and_no_output(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({"extends": str(SCENARIO_DIR / "baseline_2003_2016.yaml"),
-                                   "name": "bad", "parameters": {"w_influence": -1}}))
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "extends": str(SCENARIO_DIR / "baseline_2003_2016.yaml"),
+                "name": "bad",
+                "parameters": {"w_influence": -1},
+            }
+        )
+    )
     res = run("run", str(bad), "--out", str(tmp_path / "o"), check=False)
     assert res.returncode == 2
     assert f"{bad}: parameters.w_influence: must be >= 0, got -1" in res.stderr

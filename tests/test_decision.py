@@ -44,12 +44,28 @@ def test_lobby_pulls_toward_the_us_and_against_counter_hegemonic_blocs():
 def test_left_government_scores_alba_above_a_us_fta_all_else_equal():
     w = d.Weights()
     left = -0.8
-    alba = d.weigh({"econ": 0.1, "coercion": 0.0, "influence": 0.0,
-                    "ideology": d.ideology_affinity(left, d.ORIENTATION["counter_hegemonic"]),
-                    "peer": 0.2, "cost": d.sovereignty_cost(0.3, left)}, w)
-    fta = d.weigh({"econ": 0.1, "coercion": 0.0, "influence": 0.0,
-                   "ideology": d.ideology_affinity(left, d.ORIENTATION["acquiescent"]),
-                   "peer": 0.2, "cost": d.sovereignty_cost(0.3, left)}, w)
+    alba = d.weigh(
+        {
+            "econ": 0.1,
+            "coercion": 0.0,
+            "influence": 0.0,
+            "ideology": d.ideology_affinity(left, d.ORIENTATION["counter_hegemonic"]),
+            "peer": 0.2,
+            "cost": d.sovereignty_cost(0.3, left),
+        },
+        w,
+    )
+    fta = d.weigh(
+        {
+            "econ": 0.1,
+            "coercion": 0.0,
+            "influence": 0.0,
+            "ideology": d.ideology_affinity(left, d.ORIENTATION["acquiescent"]),
+            "peer": 0.2,
+            "cost": d.sovereignty_cost(0.3, left),
+        },
+        w,
+    )
     assert d.utility(alba) > d.utility(fta)
 
 

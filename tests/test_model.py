@@ -80,8 +80,13 @@ def test_signing_a_us_fta_takes_a_customs_union_member_out(baseline):
     ury = m.by_iso["URY"]
     assert ury.status["MERCOSUR"] == "member"
     m.set_status(ury, "US_FTA", "negotiating")
-    m.record_choice(ury, "signed", "US_FTA", 1.0, {k: 0.0 for k in
-                    ("econ", "coercion", "influence", "ideology", "peer", "cost")})
+    m.record_choice(
+        ury,
+        "signed",
+        "US_FTA",
+        1.0,
+        {k: 0.0 for k in ("econ", "coercion", "influence", "ideology", "peer", "cost")},
+    )
     assert "MERCOSUR" not in ury.status and ury.status["US_FTA"] == "signed"
 
 
@@ -92,7 +97,9 @@ def test_requesting_a_us_fta_costs_a_mercosur_member_its_membership_value(baseli
     assert m.conflict_cost(m.by_iso["PER"], "US_FTA") == 0
 
 
-def test_neighbours_us_talks_make_the_andean_bloc_less_attractive_to_a_radical_left_member(baseline):
+def test_neighbours_us_talks_make_the_andean_bloc_less_attractive_to_a_radical_left_member(
+    baseline,
+):
     """The link the seed draws: Colombia's and Peru's US talks pushed Venezuela out of the CAN."""
     m = TradeBlocsModel(baseline, seed=3, collect="none")
     ven, can = m.by_iso["VEN"], m.insts["CAN"]
@@ -117,7 +124,8 @@ def _check_invariants(m: TradeBlocsModel) -> None:
             assert s.iso3 in m.insts[iid].scope, f"{s.iso3} in {iid} outside its scope"
             if st_ == "in_force" and (s.iso3, iid) not in {(c, i) for c, i in [("MEX", "NAFTA")]}:
                 assert "signed" in by_key.get((s.iso3, iid), []) or any(
-                    sp["status"] == "signed" for sp in m.spells
+                    sp["status"] == "signed"
+                    for sp in m.spells
                     if sp["country"] == s.iso3 and sp["institution"] == iid
                 ), f"{s.iso3}/{iid} in force without signature"
     for sp in m.spells:
@@ -127,11 +135,17 @@ def _check_invariants(m: TradeBlocsModel) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seed=st.integers(0, 10_000),
-    w=st.fixed_dictionaries({
-        "w_coercion": st.floats(0, 4), "w_influence": st.floats(0, 4),
-        "w_ideology": st.floats(0, 4), "w_peer": st.floats(0, 4), "w_cost": st.floats(0, 4),
-        "temperature": st.floats(0.05, 1.0), "inertia": st.floats(0, 3),
-    }),
+    w=st.fixed_dictionaries(
+        {
+            "w_coercion": st.floats(0, 4),
+            "w_influence": st.floats(0, 4),
+            "w_ideology": st.floats(0, 4),
+            "w_peer": st.floats(0, 4),
+            "w_cost": st.floats(0, 4),
+            "temperature": st.floats(0.05, 1.0),
+            "inertia": st.floats(0, 3),
+        }
+    ),
     cl=st.booleans(),
 )
 def test_invariants_hold_for_any_weights(baseline, seed, w, cl):
@@ -143,5 +157,11 @@ def test_invariants_hold_for_any_weights(baseline, seed, w, cl):
     for s in m.states:
         for iid, st_ in s.status.items():
             if st_ in STAGE_RANK and STAGE_RANK[st_] >= STAGE_RANK["signed"]:
-                assert any(e["action"] in ("signed", "initial") or e["forced"] for e in m.events
-                           if e["country"] == s.iso3 and e["institution"] == iid) or iid == "NAFTA"
+                assert (
+                    any(
+                        e["action"] in ("signed", "initial") or e["forced"]
+                        for e in m.events
+                        if e["country"] == s.iso3 and e["institution"] == iid
+                    )
+                    or iid == "NAFTA"
+                )

@@ -18,15 +18,28 @@ def write(tmp_path: Path, name: str, data: dict | str) -> Path:
 
 
 def child(tmp_path: Path, over: dict, name: str = "x.yaml") -> Path:
-    return write(tmp_path, name, {"extends": str(SCENARIO_DIR / "baseline_2003_2016.yaml"),
-                                  "name": "x", **over})
+    return write(
+        tmp_path,
+        name,
+        {"extends": str(SCENARIO_DIR / "baseline_2003_2016.yaml"), "name": "x", **over},
+    )
 
 
 def test_baseline_loads_and_has_every_institution(baseline):
     assert baseline.name == "baseline_2003_2016"
     assert set(baseline.institutions) >= {
-        "US_FTA", "NAFTA", "CAFTA_DR", "CAN", "MERCOSUR", "ALBA", "UNASUR", "CELAC",
-        "PACIFIC_ALLIANCE", "FTAA", "TPP", "ATPDEA",
+        "US_FTA",
+        "NAFTA",
+        "CAFTA_DR",
+        "CAN",
+        "MERCOSUR",
+        "ALBA",
+        "UNASUR",
+        "CELAC",
+        "PACIFIC_ALLIANCE",
+        "FTAA",
+        "TPP",
+        "ATPDEA",
     }
     assert len(baseline.states) == 19
 
@@ -58,7 +71,15 @@ def test_unknown_country_code_is_an_error(tmp_path):
 
 
 def test_unknown_institution_is_an_error(tmp_path):
-    iv = [{"date": "2006Q3", "kind": "status", "country": "PER", "institution": "NATO", "status": "member"}]
+    iv = [
+        {
+            "date": "2006Q3",
+            "kind": "status",
+            "country": "PER",
+            "institution": "NATO",
+            "status": "member",
+        }
+    ]
     with pytest.raises(ScenarioError, match=r"interventions\[0\]\.institution: unknown institution 'NATO'"):
         load_scenario(child(tmp_path, {"interventions": iv}))
 

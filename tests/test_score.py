@@ -55,18 +55,61 @@ def test_a_missing_status_lowers_f1_and_an_invented_one_is_a_false_positive(perf
     spells, events = perfect
     fewer = spells[~((spells.country == "HND") & (spells.institution == "ALBA"))]
     assert quick_fit(fewer, events)["f1"] < 1.0
-    extra = pd.concat([spells, pd.DataFrame([{"country": "CHL", "institution": "ALBA",
-                                               "status": "member", "start": "2010Q1", "end": ""}])])
+    extra = pd.concat(
+        [
+            spells,
+            pd.DataFrame(
+                [
+                    {
+                        "country": "CHL",
+                        "institution": "ALBA",
+                        "status": "member",
+                        "start": "2010Q1",
+                        "end": "",
+                    }
+                ]
+            ),
+        ]
+    )
     fit = quick_fit(extra, events)
     assert fit["f1"] < 1.0 and fit["accuracy"] < 1.0
 
 
 def test_forced_events_are_excluded_and_counted(perfect):
     spells, events = perfect
-    extra = pd.concat([spells, pd.DataFrame([{"country": "CHL", "institution": "ALBA",
-                                               "status": "member", "start": "2010Q1", "end": ""}])])
-    ev = pd.concat([events, pd.DataFrame([{"date": "2010Q1", "country": "CHL", "institution": "ALBA",
-                                           "action": "joined", "forced": True, "utility": None}])])
+    extra = pd.concat(
+        [
+            spells,
+            pd.DataFrame(
+                [
+                    {
+                        "country": "CHL",
+                        "institution": "ALBA",
+                        "status": "member",
+                        "start": "2010Q1",
+                        "end": "",
+                    }
+                ]
+            ),
+        ]
+    )
+    ev = pd.concat(
+        [
+            events,
+            pd.DataFrame(
+                [
+                    {
+                        "date": "2010Q1",
+                        "country": "CHL",
+                        "institution": "ALBA",
+                        "action": "joined",
+                        "forced": True,
+                        "utility": None,
+                    }
+                ]
+            ),
+        ]
+    )
     fit = quick_fit(extra, ev)
     assert fit["f1"] == pytest.approx(1.0)  # the imposed membership is not scored
     assert fit["forced_excluded"] >= 7  # its year-end cells 2010..2016

@@ -23,6 +23,7 @@ from sim.viz.panels import EventFeedPanel, InspectorPanel, MapPanel, PlotsPanel
 TITLE = "tradeblocs: the Americas between US FTAs and US-excluding blocs"
 COMPONENTS = [MapPanel, PlotsPanel, InspectorPanel, EventFeedPanel]
 CSS = """
+.solara-content-main .v-tabs { display: none; }  /* Mesa's "Page 0" tab: the app has one page */
 .vue-grid-item { overflow: auto; background: #fff; border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
 """
 

@@ -31,23 +31,42 @@ SLIDERS: dict[str, tuple[str, float, float, float]] = {
 }
 SWITCHES: dict[str, str] = {
     "competitive_liberalization": "US competitive liberalization",
-    "endogenous_elections": "Endogenous elections (off: historical winners)",
+    "endogenous_elections": "Endogenous elections",
 }
 
 
-def scenario_choices(current: str | None = None) -> list[str]:
-    """Scenario names for the picker: the files in ``scenarios/``, baseline first, then the
-    current one if it is a path elsewhere. Read afresh each time so new files show up."""
+def outside_scenario() -> Path | None:
+    """The scenario file ``tradeblocs viz PATH`` opened when it lies outside ``scenarios/``."""
+    given = os.environ.get(SCENARIO_ENV)
+    if not given or not Path(given).is_file():
+        return None
+    path = Path(given).resolve()
+    return None if path.parent == SCENARIO_DIR.resolve() else path
+
+
+def scenario_choices() -> list[str]:
+    """Scenario names for the picker: the files in ``scenarios/``, baseline first, plus the
+    stem of a file opened from elsewhere. Read afresh each time so new files show up."""
     names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
     names.sort(key=lambda n: (n != DEFAULT_SCENARIO, n))
-    if current and current not in names:
-        names.append(current)
+    extra = outside_scenario()
+    if extra is not None and extra.stem not in names:
+        names.append(extra.stem)
     return names
 
 
+def scenario_source(name: str) -> str | Path:
+    """What to load for a picker name: the outside file for its stem, else the name itself."""
+    extra = outside_scenario()
+    return extra if extra is not None and name == extra.stem else name
+
+
 def initial_scenario() -> str:
-    """The scenario the app opens with: ``$TRADEBLOCS_VIZ_SCENARIO`` or the baseline."""
-    return os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
+    """The picker name the app opens with: from ``$TRADEBLOCS_VIZ_SCENARIO``, or the baseline."""
+    given = os.environ.get(SCENARIO_ENV)
+    if not given:
+        return DEFAULT_SCENARIO
+    return Path(given).stem if Path(given).suffix in (".yaml", ".yml") else given
 
 
 def parse_seed(text: Any, default: int) -> int:
@@ -96,11 +115,12 @@ class Controls:
         ``controls`` parameter through which a Reset reads them."""
         params: dict[str, Any] = {
             "scenario": {"type": "Select", "label": "Scenario", "value": self.scenario,
-                         "values": scenario_choices(self.scenario.value)},
+                         "values": scenario_choices()},
             "seed": {"type": "InputText", "label": "Random seed", "value": self.seed},
         }  # fmt: skip
         for k, (label, lo, hi, step) in SLIDERS.items():
-            params[k] = {"type": "SliderFloat", "label": label, "value": self.values[k],
+            shown = f"{label}: {self.values[k].value:.1f}"  # Solara's slider shows no number
+            params[k] = {"type": "SliderFloat", "label": shown, "value": self.values[k],
                          "min": lo, "max": hi, "step": step}  # fmt: skip
         for k, label in SWITCHES.items():
             params[k] = {"type": "Checkbox", "label": label, "value": self.values[k]}
@@ -112,13 +132,15 @@ class VizModel(TradeBlocsModel):
     """TradeBlocsModel as the app builds it: UI-shaped arguments, hemisphere-level series only.
 
     Args:
-        scenario: a name in ``scenarios/`` or a path.
+        scenario: a picker name (a file in ``scenarios/`` or the stem of the file the app was
+            opened with) or a path.
         seed: an int or the text of the seed box (blank: the scenario's seed).
         w_coercion, w_influence, w_ideology, w_peer, china_strength: values for the scenario's
             parameters (None: as the scenario has them).
         competitive_liberalization: False switches the US policy off (True/None: as written).
         endogenous_elections: True/False chooses the election mode (None: as written).
         controls: the app's per-session inputs; when given they supply every value above.
+        **kwargs: any other TradeBlocsModel override (Mesa's parameter check wants this name).
     """
 
     def __init__(
@@ -133,7 +155,7 @@ class VizModel(TradeBlocsModel):
         competitive_liberalization: bool | None = None,
         endogenous_elections: bool | None = None,
         controls: Controls | None = None,
-        **overrides: Any,
+        **kwargs: Any,
     ) -> None:
         args = {
             "scenario": _plain(scenario), "seed": _plain(seed), "w_coercion": w_coercion,
@@ -144,8 +166,9 @@ class VizModel(TradeBlocsModel):
         }  # fmt: skip
         if controls is not None:
             args.update(controls.current())
+        overrides = dict(kwargs)
         self.scenario_file = str(args["scenario"])
-        sc = load_scenario(self.scenario_file)
+        sc = load_scenario(scenario_source(self.scenario_file))
         for k in SLIDERS:
             if args[k] is not None:
                 overrides[k] = float(_plain(args[k]))

@@ -23,8 +23,8 @@ from .panels import DateInfo
 LAYOUT = [
     {"i": 0, "x": 0, "y": 0, "w": 5, "h": 18, "moved": False},  # map
     {"i": 1, "x": 5, "y": 0, "w": 4, "h": 18, "moved": False},  # plots
-    {"i": 2, "x": 9, "y": 0, "w": 3, "h": 11, "moved": False},  # state inspector
-    {"i": 3, "x": 9, "y": 11, "w": 3, "h": 10, "moved": False},  # event feed
+    {"i": 2, "x": 9, "y": 0, "w": 3, "h": 13, "moved": False},  # state inspector
+    {"i": 3, "x": 9, "y": 13, "w": 3, "h": 10, "moved": False},  # event feed
 ]
 
 _mesa_layout: Callable[[int], list[dict]] = solara_viz.make_initial_grid_layout

@@ -42,6 +42,7 @@ CSS = """
 .tb-title { font-weight: 700; font-size: 15px; margin: 2px 0 6px; }
 .tb-muted { color: #666; font-size: 12px; }
 .tb-facts td { padding: 1px 8px 1px 0; vertical-align: top; }
+.tb-facts td:first-child { white-space: nowrap; }
 .tb-chip { display: inline-block; padding: 0 6px; margin: 1px 3px 1px 0; border-radius: 8px;
            background: #eef; font-size: 11.5px; border-left: 4px solid #999; }
 .tb-feed { width: 100%; border-collapse: collapse; font-size: 12px; }
@@ -92,31 +93,35 @@ def timeseries_figure(model: TradeBlocsModel) -> Figure:
     blocs = [b for b in PLOT_BLOCS if f"members_{b}" in df.columns]
     us = [iid for iid, inst in model.insts.items() if inst.kind == "us_agreement"]
     hist = documented_series(full, us, blocs)
-    fig = Figure(figsize=(5.2, 6.6), dpi=100, layout="constrained")
+    fig = Figure(figsize=(4.4, 7.0), dpi=100, layout="constrained")
     ax_b, ax_f, ax_i = fig.subplots(3, 1, sharex=True, height_ratios=[1.25, 1, 0.85])
     for b in blocs:
         c = INSTITUTION_COLORS.get(b, "#555")
         ax_b.plot(t, df[f"members_{b}"], color=c, lw=2, label=short_name(b))
         if f"members_{b}" in hist:
             ax_b.plot(full, hist[f"members_{b}"], color=c, lw=1.2, ls=":", alpha=0.9)
-    ax_b.set_title("Members per bloc", loc="left", fontsize=10, fontweight="bold")
-    ax_b.legend(fontsize=7.5, ncol=2, frameon=False, loc="upper left")
+    ax_b.set_title("Members per bloc", loc="left", fontsize=10, fontweight="bold", pad=18)
+    ax_b.legend(fontsize=7.5, ncol=4, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+                handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)  # fmt: skip
     blue = INSTITUTION_COLORS["US_FTA"]
     ax_f.plot(t, df["us_ftas_in_force"], color=blue, lw=2, label="simulated")
     if hist:
         ax_f.plot(full, hist["us_ftas_in_force"], color="#333", lw=1.2, ls=":", label="documented")
     ax_f.set_title("States with a US FTA in force", loc="left", fontsize=10, fontweight="bold")
-    ax_f.legend(fontsize=7.5, frameon=False, loc="upper left")
+    ax_f.legend(fontsize=7.5, frameon=False, loc="lower right")
     ax_i.axhline(0, color="#999", lw=0.8)
     ax_i.plot(t, df["us_alignment_index"], color="#222", lw=2)
-    ax_i.set_title("US-alignment index (GDP-weighted, +1 US deal, \u22121 ALBA)", loc="left",
-                   fontsize=10, fontweight="bold")  # fmt: skip
+    ax_i.set_title("US-alignment index", loc="left", fontsize=10, fontweight="bold")
+    ax_i.text(1, 1.02, "GDP-weighted: +1 US deal, \u22121 ALBA", transform=ax_i.transAxes,
+              ha="right", va="bottom", fontsize=7.5, color="#555")  # fmt: skip
     ax_i.set_ylim(-1, 1)
     for ax in (ax_b, ax_f, ax_i):
         ax.set_xlim(full[0], full[-1])
         ax.axvline(cal.time(model.steps_done), color="#bbb", lw=1)
         ax.tick_params(labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
+    for ax in (ax_b, ax_f):
+        ax.set_ylim(bottom=0)
         ax.yaxis.get_major_locator().set_params(integer=True)
     ax_i.set_xlabel("dotted: documented history (analysis/data/history_events.csv)", fontsize=7.5, color="#555")
     return fig
@@ -164,8 +169,8 @@ def inspector_html(model: TradeBlocsModel, iso3: str) -> str:
     rows = [
         ("Leader", escape(s.leader or "—")),
         ("Ideology", f"{s.ideology:+.2f} <span class='tb-muted'>(−1 left … +1 right)</span>"),
-        ("Exports to the US", f"{s.share_us:.0%}"),
-        ("Exports to China", f"{s.share_china:.0%}"),
+        ("US export share", f"{s.share_us:.0%}"),
+        ("China export share", f"{s.share_china:.0%}"),
         ("Export lobby", f"{s.lobby:.2f}"),
         ("Alignment", escape(ALIGNMENT_LABELS[s.alignment])),
     ]
@@ -248,18 +253,28 @@ def EventFeedPanel(model: TradeBlocsModel) -> None:
         )
 
 
+def running_text(model: TradeBlocsModel) -> str:
+    """What the running model was built with (inputs moved since then apply at Reset)."""
+    p, sc = model.p, model.scenario
+    cl = "on" if sc.us_policy.competitive_liberalization else "off"
+    return (f"coercion {p.w_coercion:.1f} · influence {p.w_influence:.1f} · ideology {p.w_ideology:.1f}"
+            f" · peer {p.w_peer:.1f} · China ×{sc.exogenous.china_strength:.1f}"
+            f" · competitive liberalization {cl} · {sc.elections} elections")  # fmt: skip
+
+
 @solara.component
 def DateInfo(model: TradeBlocsModel) -> None:
-    """The sidebar's information line: the date (not the step), scenario and seed."""
+    """The sidebar's information card: the date (not the step), scenario, seed and settings."""
     update_counter.get()
-    settings = getattr(model, "settings", None)
-    seed = settings()["seed"] if settings else "—"
+    seed = getattr(model, "seed_used", "—")
     status = "" if model.running else " (end of run: Reset to start again)"
     solara.HTML(
         tag="div",
         classes=["tb-info"],
         unsafe_innerHTML=(
             f'Date: <b data-testid="tb-info-date">{model.date}</b>{status}<br>'
-            f"Scenario: {escape(model.scenario.name)}<br>Seed: <b>{seed}</b>"
+            f'Scenario: <span data-testid="tb-info-scenario">{escape(model.scenario.name)}</span><br>'
+            f"Seed: <b>{seed}</b><br>"
+            f'<span class="tb-muted" data-testid="tb-running">Running with {running_text(model)}</span>'
         ),
     )
