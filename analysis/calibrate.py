@@ -25,6 +25,7 @@ from sim.scenario import Scenario, resolve_path
 
 from .history import LAST_YEAR
 from .score import quick_fit
+from .targets import TARGETS, check
 
 #: what calibration searches, with bounds
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -200,6 +201,17 @@ def ablation_table(scenario: Scenario, n_seeds: int = 20, window: Window | None 
     return pd.DataFrame(rows)
 
 
+def target_shares(scenario: Scenario, n_seeds: int = 20) -> pd.DataFrame:
+    """Share of seeds in which each documented path emerged unforced."""
+    hits: dict[str, int] = dict.fromkeys(TARGETS, 0)
+    seeds = seeds_for(scenario.seed, n_seeds)
+    for seed in seeds:
+        m = TradeBlocsModel(scenario, seed=seed, collect="none").run()
+        for name, ok in check(m.events, m.spells).items():
+            hits[name] += ok
+    return pd.DataFrame([{"path": k, "share_of_seeds": v / len(seeds)} for k, v in hits.items()])
+
+
 def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: str) -> None:
     """A scenario that extends ``base_path`` with the calibrated parameters; fit in its header."""
     rel = os.path.relpath(base_path.resolve(), out.resolve().parent)
@@ -301,6 +313,15 @@ def main(args: argparse.Namespace) -> int:
     abl = ablation_table(sc, args.seeds)
     abl.to_csv(args.report_dir / "ablations.csv", index=False)
     lines += ["## Fit and ablations (2003-2016, mean over seeds)", "", markdown_table(abl), ""]
+    paths = target_shares(sc, args.seeds)
+    paths.to_csv(args.report_dir / "paths.csv", index=False)
+    lines += [
+        "## Documented paths (share of seeds where each emerged unforced)",
+        "",
+        "| path | share of seeds |",
+        "|---|---|",
+    ]
+    lines += [f"| {r.path} | {r.share_of_seeds:.2f} |" for r in paths.itertuples()] + [""]
     if not args.skip_holdout:
         train = Window(2003, args.holdout_from - 1)
         test = Window(args.holdout_from, LAST_YEAR)

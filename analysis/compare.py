@@ -114,7 +114,7 @@ def figure(table: pd.DataFrame, baseline: str, path: Path) -> None:
             markeredgewidth=0.5,
         )
         ax.set_yticks(y, cfs if ax.get_subplotspec().is_first_col() else [""] * len(cfs))
-        ax.invert_yaxis()
+        ax.set_ylim(len(cfs) - 0.5, -0.5)
         ax.set_title(outcome_label(outcome), fontsize=9)
         ax.grid(axis="x", color="0.9")
     pairs = int(table["pairs"].max()) if len(table) else 0
@@ -156,7 +156,7 @@ def main(args: argparse.Namespace) -> int:
 
     from sim.scenario import load_scenario, resolve_path
 
-    files = [str(resolve_path(s)) for s in [args.baseline, *args.counterfactuals]]
+    files = [str(resolve_path(s).resolve()) for s in [args.baseline, *args.counterfactuals]]
     scenarios = [load_scenario(f) for f in files]
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
@@ -180,16 +180,14 @@ def main(args: argparse.Namespace) -> int:
     if result.results is None:
         return code
     wanted = args.outcomes.split(",") if args.outcomes else None
-    table = paired_differences(
-        result.results, names[0], names[1:], present_outcomes(result.results, wanted)
-    )
+    table = paired_differences(result.results, names[0], names[1:], present_outcomes(result.results, wanted))
     table.to_csv(result.out / "compare.csv", index=False)
     figure(table, names[0], result.out / "compare.png")
 
     con = Console()
     for cf in names[1:]:
         t = Table(title=f"{cf} minus {names[0]} ({LEVEL:.0%} t-interval over paired replicates)")
-        for c in ("outcome", names[0], cf, "difference", f"{LEVEL:.0%} interval", "pairs"):
+        for c in ("outcome", "baseline", "counterfactual", "difference", "95% CI", "pairs"):
             t.add_column(c, justify="left" if c == "outcome" else "right")
         for r in table[table["counterfactual"] == cf].itertuples():
             ci = "" if math.isnan(r.half_width) else f"{r.ci_low:+.3g} to {r.ci_high:+.3g}"

@@ -189,12 +189,18 @@ class RunSet:
         return pd.DataFrame(rows)
 
     def stacked(self, column: str) -> pd.DataFrame:
-        """``column`` of the model time series, one column per seed, indexed by fractional year."""
+        """``column`` of the model time series, one column per seed, as a step function of time:
+        the value after each step is placed at the start of that step's period (as the
+        membership spells date a change), and the last value is repeated at the run's end so
+        a step plot reaches it."""
         cols = {}
         for i, r in enumerate(self.runs):
-            if column in r.ts_model:
-                t = r.ts_model["date"].map(to_year)
-                cols[i] = pd.Series(r.ts_model[column].to_numpy(float), index=t.to_numpy())
+            if column not in r.ts_model:
+                continue
+            after = r.ts_model.iloc[1:]
+            t = after["date"].map(to_year).to_numpy() - 1 / r.steps_per_year
+            v = after[column].to_numpy(float)
+            cols[i] = pd.Series(np.append(v, v[-1:]), index=np.append(t, r.end))
         return pd.DataFrame(cols)
 
 

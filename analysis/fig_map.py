@@ -79,9 +79,11 @@ def moment_label(run: Run, row: int) -> str:
     return f"start of {dates[0]}" if row == 0 else f"end of {dates[row - 1]}"
 
 
-def load_shapes(path: Path = GEOJSON) -> dict[str, list[np.ndarray]]:
-    """Exterior rings (lon, lat arrays) per ISO3 code from a GeoJSON FeatureCollection;
-    empty if the file is not there (the figure then draws capitals only)."""
+def load_shapes(path: Path | None = None) -> dict[str, list[np.ndarray]]:
+    """Exterior rings (lon, lat arrays) per ISO3 code from a GeoJSON FeatureCollection
+    (default: the shipped ``americas_110m.geojson``); empty if the file is not there, and the
+    figure then draws the capitals only."""
+    path = Path(path) if path else GEOJSON
     if not path.exists():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))

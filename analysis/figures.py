@@ -131,6 +131,7 @@ def save_figure(f: Figure, out_dir: Path, prefix: str, dpi: int = 150) -> SavedF
         meta = {"Title": f.title, "Description": f.caption, "Software": "tradeblocs report"}
         f.fig.savefig(buf, format="png", dpi=dpi, metadata=meta)
         png.write_bytes(buf.getvalue())
+        f.fig.set_layout_engine("none")  # the layout is settled: the SVG reuses it
         f.fig.savefig(svg, format="svg", metadata={"Title": f.title, "Description": f.caption})
     encoded = base64.b64encode(buf.getvalue()).decode("ascii")
     return SavedFigure(f.name, f.title, f.caption, png, svg, encoded)
@@ -192,6 +193,7 @@ def course_figure(rs: RunSet) -> Figure:
         fig = new_figure(12, 8.2, title)
         gs = fig.add_gridspec(3, 3)
         t = rs.stacked("us_alignment_index").index.to_numpy(float)
+        t_doc = t + 1 / run.steps_per_year - 1e-6  # documented status at each period's end
         ax = fig.add_subplot(gs[0, 0])
         _mean_band(ax, rs.stacked("us_alignment_index"), "#0072B2", "simulated (mean)")
         ax.axhline(0, color="0.6", linewidth=0.8)
@@ -200,7 +202,7 @@ def course_figure(rs: RunSet) -> Figure:
         year_axis(ax, run.start, run.end)
         ax = fig.add_subplot(gs[0, 1])
         _mean_band(ax, rs.stacked("us_ftas_in_force"), "#0072B2", "simulated (mean)")
-        documented = status_count(hist, t, us_agreements(rs), {"in_force"})
+        documented = status_count(hist, t_doc, us_agreements(rs), {"in_force"})
         ax.plot(t, documented, label="documented", **DOCUMENTED_STYLE)
         ax.set(title="US free trade agreements in force", ylabel="states (count)")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -218,7 +220,7 @@ def course_figure(rs: RunSet) -> Figure:
                        linestyle=INSTITUTION_LINESTYLES.get(bloc, "-"),
                        path_effects=outline(color))  # fmt: skip
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.plot(t, status_count(hist, t, [bloc], {"member"}), **DOCUMENTED_STYLE)
+            ax.plot(t, status_count(hist, t_doc, [bloc], {"member"}), **DOCUMENTED_STYLE)
             ax.set(title=f"{inst_label(bloc)} members", ylabel="states (count)")
             ax.set_ylim(bottom=0)
             year_axis(ax, run.start, run.end)

@@ -288,7 +288,12 @@ def fit_html(base: RunSet) -> str:
             '<p class="note">No score available: scoring failed '
             f"({html.escape(type(e).__name__)}: {html.escape(str(e))}).</p>"
         )
-    out = [f"<p><b>{html.escape(str(result.get('headline', '')))}</b></p>"]
+    out = [
+        f"<p><b>{html.escape(str(result.get('headline', '')))}</b></p>",
+        '<p class="meta">The run against the documented 2003-2016 record, year end by year '
+        "end, over all its seeds. For a counterfactual scenario read it as the distance from "
+        "history, not as a test of the model.</p>",
+    ]
     table = result.get("table")
     if isinstance(table, pd.DataFrame):
         if {"tp", "fp", "fn"} <= set(table.columns):

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import shlex
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -74,7 +75,8 @@ RESERVED = frozenset(
         "n_chosen",
     }
 )
-#: Names a sweep may use besides parameter names and dotted keys: the model's own shorthands.
+#: Top-level scenario keys (``elections``, ``seed``...): an override of one of these bare names
+#: sets the key itself, where any other bare name means ``parameters.NAME``.
 TOP_LEVEL = frozenset(k for k in Scenario.model_fields if k not in ("parameters",))
 
 #: Headline outcomes compared and analysed by default (``members_X`` is bloc X's size at the end).
@@ -230,11 +232,10 @@ def _label_time(label: object) -> float:
 
 
 def us_ftas_by_year(model: TradeBlocsModel) -> dict[int, int]:
-    """US free trade agreements in force at the end of each complete year of the run, read off
-    the membership spells (so it works with ``collect="none"``)."""
-    us = {
-        iid for iid, inst in model.insts.items() if inst.includes_us and inst.kind != "preference"
-    }
+    """US free trade agreements in force at the end of each year of the run (the last year's
+    value is at the end of the run, should it stop mid-year), read off the membership spells,
+    so it needs no data collector."""
+    us = {iid for iid, inst in model.insts.items() if inst.includes_us and inst.kind != "preference"}
     spans = [
         (s["country"], _label_time(s["start"]), math.inf if not s["end"] else _label_time(s["end"]))
         for s in model.spells
@@ -252,11 +253,7 @@ def us_ftas_by_year(model: TradeBlocsModel) -> dict[int, int]:
 def covers_history(model: TradeBlocsModel) -> bool:
     """Whether the fit score applies: the run went through 2003-2016 in full."""
     cal = model.calendar
-    return (
-        cal.start <= 2003.0
-        and model.steps_done == cal.n_steps
-        and cal.time(cal.n_steps - 1) >= 2016.0
-    )
+    return cal.start <= 2003.0 and model.steps_done == cal.n_steps and cal.time(cal.n_steps - 1) >= 2016.0
 
 
 def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
@@ -366,10 +363,18 @@ class SerialExecutor:
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    """Fork where it is safe and cheap (Linux: workers start with everything imported);
-    spawn elsewhere. Mesa sets the global start method to spawn on import, so be explicit."""
-    if sys.platform == "linux":
+    """How worker processes start. Forking is cheapest (workers begin with everything
+    imported) and safe while this process has a single thread; once it has more (a Dask client,
+    a progress-bar monitor), a fork could copy a lock some thread holds, so workers come from a
+    fork server that has imported the model instead. Mesa sets the global start method to spawn
+    on import, so the choice is made explicitly here; spawn where fork does not exist."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["analysis.runner"])
+        return ctx
     return multiprocessing.get_context("spawn")
 
 
@@ -394,7 +399,8 @@ class DaskExecutor:
     """A Dask distributed cluster: the same chunks, sent to ``address`` (tcp://HOST:PORT).
 
     The workers need this package installed (same version); scenario files need not be
-    shared, since each chunk carries its resolved base scenario.
+    shared, since each chunk carries its resolved base scenario (data tables a scenario names
+    under ``data:`` must exist on the workers at the same paths).
     """
 
     def __init__(self, address: str) -> None:
@@ -502,9 +508,7 @@ class ResultStore:
             rows = [r for res in results for r in res.tables.get(table, ())]
             if rows:
                 _atomic_parquet(pd.DataFrame(rows), self.parts / f"{table}-{seq:06d}.parquet")
-        _atomic_parquet(
-            pd.DataFrame([r.row for r in results]), self.parts / f"runs-{seq:06d}.parquet"
-        )
+        _atomic_parquet(pd.DataFrame([r.row for r in results]), self.parts / f"runs-{seq:06d}.parquet")
 
     def _read(self, table: str) -> pd.DataFrame:
         frames = []
@@ -527,9 +531,7 @@ class ResultStore:
             aux = self._read(table)
             if aux.empty:
                 continue
-            mask = [
-                k in kept for k in zip(aux["point"], aux["replicate"], aux["_part"], strict=True)
-            ]
+            mask = [k in kept for k in zip(aux["point"], aux["replicate"], aux["_part"], strict=True)]
             aux = aux[mask].assign(_o=lambda d: d["point"].map(rank))
             aux = aux.sort_values(["_o", "replicate"], kind="stable").drop(columns=["_o", "_part"])
             _atomic_parquet(aux.reset_index(drop=True), self.out / f"{table}.parquet")
@@ -635,8 +637,7 @@ def _check_manifest(out: Path, new: dict, resume: bool) -> None:
     if not resume:
         if path.exists() or (out / "results.parquet").exists():
             raise SweepError(
-                f"{out} already holds results: add --resume to finish or extend "
-                "them, or choose another --out"
+                f"{out} already holds results: add --resume to finish or extend them, or choose another --out"
             )
         return
     if not path.exists():
@@ -644,19 +645,14 @@ def _check_manifest(out: Path, new: dict, resume: bool) -> None:
     old = json.loads(path.read_text(encoding="utf-8"))
     for key in _MUST_MATCH:
         if _comparable(old, key) != _comparable(new, key):
-            what = (
-                "the scenario files changed since"
-                if key == "scenario_hashes"
-                else f"{key} differs from"
-            )
+            what = "the scenario files changed since" if key == "scenario_hashes" else f"{key} differs from"
             raise SweepError(
                 f"--resume: {what} the experiment in {out} (see {path}); "
                 "rerun with the same arguments, or start a new --out"
             )
     if old.get("version") != new["version"]:
         print(
-            f"warning: {out} was started with tradeblocs {old.get('version')}, "
-            f"this is {new['version']}",
+            f"warning: {out} was started with tradeblocs {old.get('version')}, this is {new['version']}",
             file=sys.stderr,
         )
 
@@ -697,6 +693,7 @@ def execute(
 
     Returns as soon as the runs are done, the user interrupts (Ctrl-C) or a worker process
     dies; what finished is on disk in every case, and ``resume=True`` picks up from there.
+    Sets each point's ``replay_file`` (``design.points`` is replaced).
     """
     from tqdm import tqdm
 
@@ -875,7 +872,7 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
         "--no-fit",
         dest="fit",
         action="store_false",
-        help="skip the fit score (about halves the time per run)",
+        help="skip the fit score against the documented history (faster runs)",
     )
     g.add_argument(
         "--timeseries",
@@ -900,11 +897,14 @@ def run_design(design: Design, args: argparse.Namespace, name: str) -> tuple[Out
     """Execute ``design`` as the command-line options say, report, and return the exit code."""
     if design.replicates < 1:
         raise SweepError("--replicates must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise SweepError("--workers must be at least 1")
     out = args.out or default_out(design.kind, name)
-    argv = [a for a in sys.argv[1:] if a != "--resume"]
-    if args.out is None:
-        argv += ["--out", str(out)]
-    hint = "tradeblocs " + " ".join(shlex.quote(a) for a in argv) + " --resume"
+    resume_hint = f"the same command with --out {shlex.quote(str(out))} --resume"
+    if Path(sys.argv[0]).name in ("tradeblocs", "cli.py", "__main__.py"):  # a shell command line
+        argv = [a for a in sys.argv[1:] if a != "--resume"]
+        argv += [] if args.out else ["--out", str(out)]
+        resume_hint = "tradeblocs " + " ".join(shlex.quote(a) for a in argv) + " --resume"
     result = execute(
         design,
         out,
@@ -915,7 +915,7 @@ def run_design(design: Design, args: argparse.Namespace, name: str) -> tuple[Out
         chunk_size=args.chunk_size,
         progress=not args.quiet,
     )
-    return result, report(result, hint)
+    return result, report(result, resume_hint)
 
 
 def replay_path(point: Point, out: Path) -> str:
@@ -950,10 +950,16 @@ def outcome_label(name: str) -> str:
     if name in OUTCOME_LABELS:
         return OUTCOME_LABELS[name]
     if name.startswith("members_"):
-        return f"{name[len('members_') :].replace('_', ' ').title()} members at the end"
+        return f"{name[len('members_') :].replace('_', ' ')} members at the end"
     if name.startswith("us_ftas_"):
         return f"US FTAs in force, end of {name[len('us_ftas_') :]}"
     return name.replace("_", " ")
+
+
+def short_label(name: str) -> str:
+    """A column header for terminal tables: ``members_ALBA`` -> ``ALBA``."""
+    short = {"us_ftas_in_force": "US FTAs", "us_alignment_index": "US align.", "fit_f1": "fit F1"}
+    return short.get(name, name.removeprefix("members_"))
 
 
 def outcome_color(name: str) -> str:

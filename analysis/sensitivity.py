@@ -31,6 +31,7 @@ from .runner import (
     outcome_label,
     present_outcomes,
     run_design,
+    short_label,
     small_multiples,
 )
 from .sweep import parse_range
@@ -96,9 +97,7 @@ def indices(method: str, prob: dict, x: np.ndarray, y: np.ndarray, seed: int) ->
 
         res = morris.analyze(prob, x, y, num_levels=MORRIS_LEVELS, seed=seed)
         keys = ("mu", "mu_star", "sigma", "mu_star_conf")
-    return pd.DataFrame(
-        {"parameter": prob["names"], **{k: np.asarray(res[k], float) for k in keys}}
-    )
+    return pd.DataFrame({"parameter": prob["names"], **{k: np.asarray(res[k], float) for k in keys}})
 
 
 def analyse(
@@ -124,8 +123,7 @@ def analyse(
         y = means[outcome].to_numpy(float)
         if np.isnan(y).any() or np.allclose(y, y[0]):
             notes.append(
-                f"{outcome}: {'missing values' if np.isnan(y).any() else 'does not vary'}"
-                "; no indices"
+                f"{outcome}: {'missing values' if np.isnan(y).any() else 'does not vary'}; no indices"
             )
             continue
         frames.append(indices(method, prob, x, y, seed).assign(outcome=outcome))
@@ -236,7 +234,7 @@ def main(args: argparse.Namespace) -> int:
 
     from sim.scenario import load_scenario, resolve_path
 
-    path = str(resolve_path(args.scenario))
+    path = str(resolve_path(args.scenario).resolve())
     sc = load_scenario(path)
     chosen = [s.strip() for s in args.params.split(",") if s.strip()]
     unknown = [c for c in chosen if c not in PARAMETERS]
@@ -281,14 +279,15 @@ def main(args: argparse.Namespace) -> int:
     table.to_csv(result.out / "sensitivity_indices.csv", index=False)
     chart(table, args.method, result.out / "sensitivity.png")
     key = "ST" if args.method == "sobol" else "mu_star"
-    wide = table.pivot(index="parameter", columns="outcome", values=key).reindex(prob["names"])
+    wide = table.pivot(index="parameter", columns="outcome", values=key)
+    wide = wide.reindex(index=prob["names"], columns=list(dict.fromkeys(table["outcome"])))
     t = Table(
         title=f"{'Sobol total-order ST' if key == 'ST' else 'Morris mu*'} "
         f"({len(points)} points x {args.replicates} replicates)"
     )
     t.add_column("parameter")
     for c in wide.columns:
-        t.add_column(c, justify="right")
+        t.add_column(short_label(c), justify="right")
     for name, r in wide.iterrows():
         t.add_row(name, *("" if math.isnan(v) else f"{v:.3f}" for v in r.values))
     con.print(t)

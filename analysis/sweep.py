@@ -16,7 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from .runner import DEFAULT_OUTCOMES, Design, Point, SweepError, add_execution_args, run_design
+from .runner import (
+    DEFAULT_OUTCOMES,
+    Design,
+    Point,
+    SweepError,
+    add_execution_args,
+    run_design,
+    short_label,
+)
 
 
 def parse_value(text: str) -> Any:
@@ -67,9 +75,7 @@ def parse_range(spec: str) -> tuple[str, float, float, int | None]:
     return name, lo, hi, n
 
 
-def build_points(
-    grids: list[str], ranges: list[str], lhs: int | None, seed: int
-) -> list[dict[str, Any]]:
+def build_points(grids: list[str], ranges: list[str], lhs: int | None, seed: int) -> list[dict[str, Any]]:
     """The override sets of the sweep, in a fixed order (the first axis varies slowest)."""
     axes: dict[str, list[Any]] = {}
     bounds: dict[str, tuple[float, float]] = {}
@@ -138,7 +144,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def main(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario, resolve_path
 
-    path = str(resolve_path(args.scenario))
+    path = str(resolve_path(args.scenario).resolve())
     sc = load_scenario(path)
     overrides = build_points(args.grid, args.range, args.lhs, sc.seed)
     width = max(5, len(str(len(overrides) - 1)))
@@ -173,16 +179,14 @@ def print_summary(df, axes: list[str], outcomes: tuple[str, ...], limit: int = 2
     cols = [o for o in outcomes if o in ok.columns]
     if ok.empty or not cols:
         return
-    means = ok.groupby("point", sort=False).agg(
-        {**{a: "first" for a in axes}, **{c: "mean" for c in cols}}
-    )
+    means = ok.groupby("point", sort=False).agg({**{a: "first" for a in axes}, **{c: "mean" for c in cols}})
     means.insert(len(axes), "runs", ok.groupby("point", sort=False).size())
     t = Table(
         title=f"Mean outcomes per point ({len(means)} points"
         + (f", first {limit} shown)" if len(means) > limit else ")")
     )
     for c in ["point", *means.columns]:
-        t.add_column(c, justify="left" if c == "point" else "right")
+        t.add_column(short_label(c), justify="left" if c == "point" else "right")
     for pid, r in means.head(limit).iterrows():
         t.add_row(pid, *(_fmt(v) for v in r.values))
     Console().print(t)

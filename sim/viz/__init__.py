@@ -8,5 +8,15 @@
 - ``mesa_hooks``: the date line and the layout put into SolaraViz;
 - ``make_map``: the one-off generator of ``sim/data/americas_110m.geojson``.
 
-Nothing is imported here, so ``import sim`` stays free of the browser stack.
+Only a warnings filter runs here, so ``import sim`` stays free of the browser stack.
 """
+
+import warnings
+
+# Two warnings a user of the app can do nothing about: Mesa 3.3's ComponentsView calls a hook
+# after an early return (Solara's hook checker reports it on every start), and Solara explains on
+# each new session that a page on http://127.0.0.1 gets a lax cookie (right for a local app).
+warnings.filterwarnings(
+    "ignore", message=r".*mesa[/\\]visualization[/\\]solara_viz\.py:\d+: ComponentsView", category=UserWarning
+)
+warnings.filterwarnings("ignore", message=r"Cookies with samesite=none require https", category=UserWarning)

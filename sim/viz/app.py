@@ -12,6 +12,10 @@ with the documented history; a state inspector; the latest events.
 
 from __future__ import annotations
 
+# isort: off
+import sim.viz  # noqa: F401  first, so its warning filters precede Mesa's import (script form)
+
+# isort: on
 import solara
 from mesa.visualization import SolaraViz
 
@@ -24,7 +28,8 @@ TITLE = "tradeblocs: the Americas between US FTAs and US-excluding blocs"
 COMPONENTS = [MapPanel, PlotsPanel, InspectorPanel, EventFeedPanel]
 CSS = """
 .solara-content-main .v-tabs { display: none; }  /* Mesa's "Page 0" tab: the app has one page */
-.vue-grid-item { overflow: auto; background: #fff; border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+.vue-grid-item { overflow: auto; background: #fff; border-radius: 4px;
+                 box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12); }
 """
 
 mesa_hooks.install()
@@ -44,7 +49,7 @@ def Page() -> None:
             return
         try:
             new = VizModel(picked, seed=controls.seed.value)
-        except ScenarioError as e:
+        except (ScenarioError, ValueError) as e:  # a broken file in scenarios/: say so, keep running
             error.value = str(e)
             controls.scenario.value = model.value.scenario_file
             return
@@ -56,4 +61,6 @@ def Page() -> None:
     solara.Style(CSS)
     if error.value:
         solara.Error(error.value)
-    SolaraViz(model, components=COMPONENTS, model_params=controls.model_params(), name=TITLE, play_interval=150)
+    SolaraViz(
+        model, components=COMPONENTS, model_params=controls.model_params(), name=TITLE, play_interval=150
+    )

@@ -24,9 +24,9 @@ SCENARIO_ENV = "TRADEBLOCS_VIZ_SCENARIO"
 #: Sliders: parameter -> (label, min, max, step). ``china_strength`` scales China's demand path.
 SLIDERS: dict[str, tuple[str, float, float, float]] = {
     "w_coercion": ("Coercion weight", 0.0, 3.0, 0.1),
-    "w_influence": ("Influence (export lobby) weight", 0.0, 3.0, 0.1),
+    "w_influence": ("Influence weight", 0.0, 3.0, 0.1),
     "w_ideology": ("Ideology weight", 0.0, 3.0, 0.1),
-    "w_peer": ("Peer (domino) weight", 0.0, 3.0, 0.1),
+    "w_peer": ("Peer weight", 0.0, 3.0, 0.1),
     "china_strength": ("China boom strength", 0.0, 2.0, 0.1),
 }
 SWITCHES: dict[str, str] = {
@@ -137,7 +137,8 @@ class VizModel(TradeBlocsModel):
         seed: an int or the text of the seed box (blank: the scenario's seed).
         w_coercion, w_influence, w_ideology, w_peer, china_strength: values for the scenario's
             parameters (None: as the scenario has them).
-        competitive_liberalization: False switches the US policy off (True/None: as written).
+        competitive_liberalization: False switches the US policy off; True keeps the scenario's
+            windows, or where it has none makes it policy for the whole run; None: as written.
         endogenous_elections: True/False chooses the election mode (None: as written).
         controls: the app's per-session inputs; when given they supply every value above.
         **kwargs: any other TradeBlocsModel override (Mesa's parameter check wants this name).
@@ -172,8 +173,12 @@ class VizModel(TradeBlocsModel):
         for k in SLIDERS:
             if args[k] is not None:
                 overrides[k] = float(_plain(args[k]))
-        if _plain(args["competitive_liberalization"]) is False:
+        cl = _plain(args["competitive_liberalization"])
+        if cl is False:
             overrides["competitive_liberalization"] = False
+        elif cl and not sc.us_policy.competitive_liberalization:  # switched on where it was off
+            span = {"start": sc.time.start, "end": sc.time.end}
+            overrides["us_policy.competitive_liberalization"] = [span]
         endo = _plain(args["endogenous_elections"])
         if endo is not None:
             overrides["elections"] = "endogenous" if endo else "historical"

@@ -33,7 +33,9 @@ def load_events(path: Path = HISTORY_CSV) -> tuple[tuple[float, str, str, str], 
     if not Path(path).exists():
         return ()
     with open(path, newline="") as f:
-        rows = [(parse_date(r["date"]), r["country"], r["institution"], r["action"]) for r in csv.DictReader(f)]
+        rows = [
+            (parse_date(r["date"]), r["country"], r["institution"], r["action"]) for r in csv.DictReader(f)
+        ]
     return tuple(sorted(rows, key=lambda r: r[0]))
 
 
@@ -71,5 +73,7 @@ def documented_series(
         in_force = {c for (c, inst), st in status.items() if inst in us_agreements and st == "in_force"}
         out["us_ftas_in_force"].append(len(in_force))
         for b in blocs:
-            out[f"members_{b}"].append(sum(1 for (_, inst), st in status.items() if inst == b and st in ACTIVE))
+            out[f"members_{b}"].append(
+                sum(1 for (_, inst), st in status.items() if inst == b and st in ACTIVE)
+            )
     return out

@@ -127,7 +127,11 @@ def simplify(ring: Ring, tol: float) -> Ring:
         best, best_k = -1.0, -1
         for k in range(i + 1, j):
             px, py = ring[k]
-            d = abs(dy * px - dx * py + bx * ay - by * ax) / norm if norm else ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
+            d = (
+                abs(dy * px - dx * py + bx * ay - by * ax) / norm
+                if norm
+                else ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
+            )
             if d > best:
                 best, best_k = d, k
         if best > tol:
@@ -138,7 +142,8 @@ def simplify(ring: Ring, tol: float) -> Ring:
 
 def area(ring: Ring) -> float:
     """Unsigned shoelace area in square degrees."""
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]))) / 2
+    pairs = zip(ring, ring[1:] + ring[:1], strict=True)
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairs)) / 2
 
 
 def build(shp: bytes, dbf: bytes) -> dict:
@@ -186,9 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wheel", type=Path, help="path to geopandas-0.14.4-py3-none-any.whl")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        with zipfile.ZipFile(wheel_path(args.wheel, Path(tmp))) as z:
-            shp, dbf = z.read(INNER + ".shp"), z.read(INNER + ".dbf")
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(wheel_path(args.wheel, Path(tmp))) as z:
+        shp, dbf = z.read(INNER + ".shp"), z.read(INNER + ".dbf")
     gj = build(shp, dbf)
     buf = io.StringIO()
     json.dump(gj, buf, separators=(",", ":"))

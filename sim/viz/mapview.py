@@ -203,10 +203,11 @@ def _svg_capitals(model: TradeBlocsModel, selected: str | None) -> str:
         x, y = project(lon, lat)
         ndx, ndy = LABEL_NUDGE.get(iso3, (5, -4))
         name = "Washington" if iso3 == WASHINGTON[0] else iso3
+        r = 3 if iso3 == selected else 2.2
         shape = (
             f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="#222"/>'
             if iso3 == WASHINGTON[0]
-            else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 if iso3 == selected else 2.2}" fill="#fff" stroke="#222" stroke-width="1"/>'
+            else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#fff" stroke="#222" stroke-width="1"/>'
         )
         out.append(
             shape + f'<text x="{x + ndx:.1f}" y="{y + ndy:.1f}" fill="#222" stroke="#fff" '
@@ -216,25 +217,28 @@ def _svg_capitals(model: TradeBlocsModel, selected: str | None) -> str:
     return "".join(out)
 
 
+def _legend_item(swatch_style: str, text: str) -> str:
+    return f'<span class="tb-legend-item"><span style="{swatch_style}"></span>{escape(text)}</span>'
+
+
 def legend_html(model: TradeBlocsModel) -> str:
     """The on-screen legend: fills by alignment, the Pacific Alliance outline, the tie styles."""
-    sw = 'display:inline-block;width:14px;height:12px;margin-right:5px;vertical-align:-1px;border-radius:2px'
+    box = "display:inline-block;width:14px;height:12px;margin-right:5px;vertical-align:-1px;border-radius:2px"
+    line = "display:inline-block;width:22px;margin-right:5px;vertical-align:3px;border-top:3px"
+    blue = INSTITUTION_COLORS["US_FTA"]
     items = [
-        f'<span class="tb-legend-item"><span style="{sw};background:{ALIGNMENT_COLORS[k]};'
-        f'border:1px solid #999"></span>{escape(v)}</span>'
+        _legend_item(f"{box};background:{ALIGNMENT_COLORS[k]};border:1px solid #999", v)
         for k, v in ALIGNMENT_LABELS.items()
     ]
-    items.append(
-        f'<span class="tb-legend-item"><span style="{sw};border:2.5px solid {PACIFIC_ALLIANCE_OUTLINE}">'
-        "</span>Pacific Alliance member (outline)</span>"
-    )
-    line = 'display:inline-block;width:22px;margin-right:5px;vertical-align:3px;border-top:3px'
-    blue = INSTITUTION_COLORS["US_FTA"]
-    items.append(f'<span class="tb-legend-item"><span style="{line} solid {blue}"></span>US agreement in force (to Washington)</span>')
-    items.append(f'<span class="tb-legend-item"><span style="{line} dashed {blue}"></span>negotiating or signed</span>')
     items += [
-        f'<span class="tb-legend-item"><span style="{line} solid {INSTITUTION_COLORS.get(iid, "#555")}"></span>'
-        f"{escape(short_name(iid))} ties</span>"
+        _legend_item(
+            f"{box};border:2.5px solid {PACIFIC_ALLIANCE_OUTLINE}", "Pacific Alliance member (outline)"
+        ),
+        _legend_item(f"{line} solid {blue}", "US agreement in force (to Washington)"),
+        _legend_item(f"{line} dashed {blue}", "negotiating or signed"),
+    ]
+    items += [
+        _legend_item(f"{line} solid {INSTITUTION_COLORS.get(iid, '#555')}", f"{short_name(iid)} ties")
         for iid in tie_blocs(model)
     ]
     return '<div class="tb-legend">' + "".join(items) + "</div>"

@@ -123,7 +123,9 @@ def timeseries_figure(model: TradeBlocsModel) -> Figure:
     for ax in (ax_b, ax_f):
         ax.set_ylim(bottom=0)
         ax.yaxis.get_major_locator().set_params(integer=True)
-    ax_i.set_xlabel("dotted: documented history (analysis/data/history_events.csv)", fontsize=7.5, color="#555")
+    ax_i.set_xlabel(
+        "dotted: documented history (analysis/data/history_events.csv)", fontsize=7.5, color="#555"
+    )
     return fig
 
 
@@ -143,7 +145,7 @@ def terms_svg(terms: dict[str, float]) -> str:
     """A small horizontal bar chart of the six utility terms (positive right, negative left)."""
     vals = [float(terms.get(k) or 0.0) for k in TERMS]
     top = max(0.5, *(abs(v) for v in vals))
-    w, mid, half, row = 300, 165, 86, 17  # labels left of 75, bars 79..251, values at the right
+    w, mid, half, row = 240, 130, 62, 17  # labels left of 66, bars 68..192, values at the right
     out = [f'<svg class="tb-terms" viewBox="0 0 {w} {row * len(TERMS) + 4}" width="100%" '
            'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">',
            f'<line x1="{mid}" y1="0" x2="{mid}" y2="{row * len(TERMS) + 2}" stroke="#999"/>']  # fmt: skip
@@ -174,26 +176,34 @@ def inspector_html(model: TradeBlocsModel, iso3: str) -> str:
         ("Export lobby", f"{s.lobby:.2f}"),
         ("Alignment", escape(ALIGNMENT_LABELS[s.alignment])),
     ]
-    chips = "".join(
-        f'<span class="tb-chip" style="border-left-color:{INSTITUTION_COLORS.get(iid, "#999")}">'
-        f"{escape(short_name(iid))}: {escape(st.replace('_', ' '))}</span>"
-        for iid, st in sorted(s.status.items(), key=lambda kv: (kv[1] not in ACTIVE, kv[0]))
-    ) or '<span class="tb-muted">none</span>'
+    chips = (
+        "".join(
+            f'<span class="tb-chip" style="border-left-color:{INSTITUTION_COLORS.get(iid, "#999")}">'
+            f"{escape(short_name(iid))}: {escape(st.replace('_', ' '))}</span>"
+            for iid, st in sorted(s.status.items(), key=lambda kv: (kv[1] not in ACTIVE, kv[0]))
+        )
+        or '<span class="tb-muted">none</span>'
+    )
     html = [
         f'<div class="tb-title" data-testid="tb-inspector-name">{escape(s.name)} '
         f'<span class="tb-muted">{s.iso3} · {model.date}</span></div>',
-        '<table class="tb-facts">' + "".join(f"<tr><td class='tb-muted'>{k}</td><td>{v}</td></tr>" for k, v in rows) + "</table>",
+        '<table class="tb-facts">'
+        + "".join(f"<tr><td class='tb-muted'>{k}</td><td>{v}</td></tr>" for k, v in rows)
+        + "</table>",
         f'<div style="margin:6px 0 2px"><span class="tb-muted">Memberships</span><br>{chips}</div>',
     ]
     d = s.last_decision
     if d:
         html.append(
-            f'<div style="margin-top:6px"><span class="tb-muted">Latest decision ({escape(d["date"])})</span><br>'
-            f'<b>{escape(d["action"])}</b> {escape(short_name(d["institution"]))}, '
+            '<div style="margin-top:6px">'
+            f'<span class="tb-muted">Latest decision ({escape(d["date"])})</span><br>'
+            f"<b>{escape(d['action'])}</b> {escape(short_name(d['institution']))}, "
             f"utility {float(d['utility']):+.2f}</div>" + terms_svg(d)
         )
     else:
-        html.append('<div class="tb-muted" style="margin-top:6px">No decision of its own yet in this run.</div>')
+        html.append(
+            '<div class="tb-muted" style="margin-top:6px">No decision of its own yet in this run.</div>'
+        )
     return "".join(html)
 
 
@@ -226,7 +236,11 @@ def event_rows(model: TradeBlocsModel, n: int = EVENTS_SHOWN) -> list[tuple[str,
             continue
         what = f"{who} {e['action'].replace('_', ' ')} {short_name(e['institution'])}"
         if e.get("utility") is None:
-            why = "scheduled" if e.get("forced") else (f"by {e['actor']}" if e.get("actor") != e["country"] else "")
+            why = (
+                "scheduled"
+                if e.get("forced")
+                else (f"by {e['actor']}" if e.get("actor") != e["country"] else "")
+            )
             why = "; ".join(x for x in (why, e.get("note") or "") if x)
         else:
             main = max(TERMS, key=lambda k: abs(e.get(k) or 0.0))
@@ -241,14 +255,16 @@ def EventFeedPanel(model: TradeBlocsModel) -> None:
     update_counter.get()
     rows = event_rows(model)
     body = "".join(
-        f'<tr><td class="d">{escape(d)}</td><td>{escape(w)}<br><span class="tb-muted">{escape(y)}</span></td></tr>'
+        f'<tr><td class="d">{escape(d)}</td>'
+        f'<td>{escape(w)}<br><span class="tb-muted">{escape(y)}</span></td></tr>'
         for d, w, y in rows
     )
     with solara.Column(classes=["tb-panel", "tb-events"], gap="0px"):
         solara.HTML(tag="div", classes=["tb-title"], unsafe_innerHTML="Latest events")
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=f'<table class="tb-feed">{body}</table>' if rows
+            unsafe_innerHTML=f'<table class="tb-feed">{body}</table>'
+            if rows
             else '<div class="tb-muted">Nothing yet: press Step or ▶.</div>',
         )
 

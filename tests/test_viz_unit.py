@@ -1,0 +1,271 @@
+"""Fast checks of the browser app's pieces, without a browser: map, ties, history, controls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sim.palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS
+from sim.viz import history, make_map, mapview, panels
+from sim.viz.controls import SCENARIO_ENV, SLIDERS, Controls, VizModel, parse_seed, scenario_choices
+
+
+@pytest.fixture(scope="module")
+def model() -> VizModel:
+    """The baseline run to 2008Q1: US deals, ALBA and the Andean ties all exist by then."""
+    m = VizModel()
+    m.run(20)
+    return m
+
+
+# --- the map file and its generator ------------------------------------------------------------
+
+
+def test_map_file_is_small_credited_and_has_every_state() -> None:
+    path = mapview.MAP_PATH
+    assert path.stat().st_size < 300_000
+    data = json.loads(path.read_text())
+    assert "Natural Earth" in data["source"]
+    codes = {f["properties"]["iso3"] for f in data["features"]}
+    m = VizModel()
+    assert {s.iso3 for s in m.states} | {"USA"} <= codes
+    assert "Natural Earth" in (path.parent / "README_map.md").read_text()
+
+
+def test_clip_simplify_and_area() -> None:
+    square = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]
+    clipped = make_map.clip_ring(square, (5.0, -1.0, 20.0, 20.0))
+    assert make_map.area(clipped) == pytest.approx(50.0)
+    assert make_map.clip_ring(square, (20.0, 20.0, 30.0, 30.0)) == []
+    line = [(0.0, 0.0), (1.0, 0.001), (2.0, 0.0), (2.0, 2.0), (0.0, 0.0)]
+    assert make_map.simplify(line, 0.01) == [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 0.0)]
+
+
+def test_projection_maps_the_view_corners() -> None:
+    lon0, lat0, lon1, lat1 = mapview.VIEW
+    assert mapview.project(lon0, lat1) == (0.0, 0.0)
+    x, y = mapview.project(lon1, lat0)
+    assert x > 0 and y > 0
+
+
+# --- ties, SVG, legend -------------------------------------------------------------------------
+
+
+def test_tie_graph_links_blocs_by_trees_and_deals_to_washington(model: VizModel) -> None:
+    g = mapview.tie_graph(model)
+    for iid in mapview.tie_blocs(model):
+        members = [c for c in model.insts[iid].members if model.by_iso[c].status.get(iid) == "member"]
+        edges = [(a, b) for a, b, d in g.edges(data=True) if d["institution"] == iid and d["kind"] == "bloc"]
+        assert len(edges) == max(0, len(members) - 1), iid  # a spanning tree, not a clique
+    us = {b if a == "USA" else a: d for a, b, d in g.edges(data=True) if d["kind"] == "us"}
+    assert us["MEX"]["status"] == "in_force"
+    assert all(model.insts[d["institution"]].kind == "us_agreement" for d in us.values())
+    assert "UNASUR" not in mapview.tie_blocs(model) and "CELAC" not in mapview.tie_blocs(model)
+
+
+def test_svg_map_colours_each_state_by_alignment(model: VizModel) -> None:
+    svg = mapview.svg_map(model, selected="VEN")
+    states = re.findall(r'data-iso="(\w+)" data-alignment="(\w+)" d="[^"]*" fill="(#\w+)"', svg)
+    assert len(states) == len(model.states)
+    for iso3, alignment, fill in states:
+        assert model.by_iso[iso3].alignment == alignment
+        assert fill == ALIGNMENT_COLORS[alignment]
+    assert re.search(r'data-iso="VEN"[^>]*stroke="#111111"', svg)
+    assert svg.count('data-tie="us"') >= 1 and "Washington" in svg
+
+
+def test_legend_names_every_alignment_and_tie(model: VizModel) -> None:
+    legend = mapview.legend_html(model)
+    for label in ALIGNMENT_LABELS.values():
+        assert label in legend
+    assert "Pacific Alliance member" in legend and "ALBA ties" in legend
+
+
+# --- documented history ------------------------------------------------------------------------
+
+
+def test_documented_series_replays_events(tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    csv.write_text(
+        "date,country,institution,action,source,note\n"
+        "2004-01-01,CHL,US_FTA,in_force,s,\n"
+        "2004-12-14,VEN,ALBA,founded,s,\n"
+        "2006-04-29,BOL,ALBA,joined,s,\n"
+        "2007-01-01,BOL,ALBA,left,s,\n"
+        "2011-04-28,PER,PACIFIC_ALLIANCE,founded,s,\n"
+        "2015-07-20,PER,PACIFIC_ALLIANCE,in_force,s,\n"
+    )
+    out = history.documented_series([2004.0, 2004.25, 2006.5, 2007.25, 2016.0], ["US_FTA"],
+                                     ["ALBA", "PACIFIC_ALLIANCE"], path=csv)  # fmt: skip
+    assert out["us_ftas_in_force"] == [0, 1, 1, 1, 1]
+    assert out["members_ALBA"] == [0, 0, 2, 1, 1]
+    assert out["members_PACIFIC_ALLIANCE"] == [0, 0, 0, 0, 1]
+    assert history.documented_series([2004.0], [], [], path=tmp_path / "missing.csv") == {}
+
+
+def test_documented_series_from_the_project_file() -> None:
+    out = history.documented_series([2003.0, 2016.75], ["US_FTA", "NAFTA", "CAFTA_DR"], ["ALBA"])
+    assert out["us_ftas_in_force"][0] == 1  # Mexico (NAFTA)
+    assert out["us_ftas_in_force"][1] >= 10
+    assert out["members_ALBA"][1] >= 5
+
+
+# --- panels ------------------------------------------------------------------------------------
+
+
+def test_inspector_and_terms_chart(model: VizModel) -> None:
+    s = next(s for s in model.states if s.last_decision)
+    html = panels.inspector_html(model, s.iso3)
+    assert s.name in html and "Memberships" in html and "Latest decision" in html
+    assert panels.terms_svg(s.last_decision).count("<rect") == 6
+    assert "Pick a state" in panels.inspector_html(model, "XXX")
+
+
+def test_event_rows_are_newest_first(model: VizModel) -> None:
+    rows = panels.event_rows(model, n=8)
+    assert len(rows) == 8
+    assert rows[0][0] == model.events[-1]["date"]
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
+
+
+def test_timeseries_figure_draws_history_beside_the_model(model: VizModel) -> None:
+    fig = panels.timeseries_figure(model)
+    axes = fig.get_axes()
+    assert len(axes) == 3
+    dotted = [ln for ln in axes[0].get_lines() + axes[1].get_lines() if ln.get_linestyle() == ":"]
+    assert len(dotted) >= 4  # the documented bloc sizes and US FTAs
+    assert panels.running_text(model).startswith("coercion 1.0 · influence 1.0 · ideology 1.5")
+
+
+# --- the model the app runs and its controls -------------------------------------------------
+
+
+def test_parse_seed() -> None:
+    assert parse_seed(" 42 ", 7) == 42
+    assert parse_seed("", 7) == 7
+    assert parse_seed("abc", 7) == 7
+
+
+def test_scenario_choices_put_the_baseline_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(SCENARIO_ENV, raising=False)
+    assert scenario_choices()[0] == "baseline_2003_2016"
+    outside = tmp_path / "my_test.yaml"
+    outside.write_text("extends: baseline_2003_2016\nname: my_test\n")
+    monkeypatch.setenv(SCENARIO_ENV, str(outside))
+    assert scenario_choices()[-1] == "my_test"
+    m = VizModel("my_test")
+    assert m.scenario.name == "my_test" and m.scenario_file == "my_test"
+
+
+def test_viz_model_applies_ui_arguments() -> None:
+    m = VizModel(seed="11", w_coercion=2.5, china_strength=0.5, competitive_liberalization=False,
+                 endogenous_elections=True)  # fmt: skip
+    s = m.settings()
+    assert (s["seed"], s["w_coercion"], s["china_strength"]) == (11, 2.5, 0.5)
+    assert s["competitive_liberalization"] is False and s["endogenous_elections"] is True
+    assert m.collect == "model"
+    default = VizModel().settings()
+    assert default["seed"] == VizModel().scenario.seed and default["competitive_liberalization"]
+
+
+def test_controls_drive_reset_and_satisfy_mesa() -> None:
+    from mesa.visualization.solara_viz import _check_model_params, split_model_params
+
+    controls = Controls.for_model(VizModel())
+    params = controls.model_params()
+    assert params["controls"] is controls
+    assert set(SLIDERS) <= set(params)
+    _check_model_params(VizModel.__init__, params)
+    user, fixed = split_model_params(params)
+    assert "controls" in fixed and "scenario" in user
+    controls.values["w_peer"].value = 2.0
+    controls.seed.value = "5"
+    # Mesa's Reset passes its own (possibly stale) copies; the controls win
+    m = VizModel(**{"w_peer": 1.0, "seed": "99", "controls": controls})
+    assert m.settings()["w_peer"] == 2.0 and m.seed_used == 5
+    other = VizModel(w_peer=0.5)
+    controls.show(other)
+    assert controls.values["w_peer"].value == 0.5
+
+
+def test_mesa_hooks_install_the_date_line_and_layout() -> None:
+    import mesa.visualization.solara_viz as sv
+
+    from sim.viz import mesa_hooks
+
+    mesa_hooks.install()
+    assert sv.ShowSteps is panels.DateInfo
+    assert sv.make_initial_grid_layout(4) == mesa_hooks.LAYOUT
+    assert len(sv.make_initial_grid_layout(2)) == 2
+
+
+def test_app_module_defines_the_page() -> None:
+    from sim.viz import app
+
+    assert callable(app.Page)
+    assert [
+        panels.MapPanel,
+        panels.PlotsPanel,
+        panels.InspectorPanel,
+        panels.EventFeedPanel,
+    ] == app.COMPONENTS
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_viz_command_arguments_and_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from analysis import viz_cmd
+
+    sub = argparse.ArgumentParser().add_subparsers()
+    args = viz_cmd.add_parser(sub).parse_args(["baseline_2003_2016", "--port", "0"])
+    assert args.scenario == "baseline_2003_2016" and args.port == 0
+    assert viz_cmd.scenario_arg("baseline_2003_2016") == "baseline_2003_2016"
+    outside = tmp_path / "x.yaml"
+    outside.write_text("extends: baseline_2003_2016\nname: x\n")
+    assert viz_cmd.scenario_arg(str(outside)) == str(outside.resolve())
+    cmd = viz_cmd.solara_command(8123)
+    assert cmd[-7:] == [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8123",
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+    monkeypatch.setenv("SOLARA_THEME_SHOW_BANNER", "True")
+    env = viz_cmd.server_env("x")
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "True"  # the user's choice stands
+    assert env[SCENARIO_ENV] == "x"
+    port = viz_cmd.free_port()
+    assert not viz_cmd.port_taken(port)
+
+
+def test_viz_command_rejects_a_bad_scenario(tmp_path: Path) -> None:
+    from analysis import viz_cmd
+    from sim.scenario import ScenarioError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: baseline_2003_2016\nparameters: {w_peer: -1}\n")
+    with pytest.raises(ScenarioError):
+        viz_cmd.scenario_arg(str(bad))
+
+
+def test_switching_competitive_liberalization_on_where_a_scenario_has_it_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    off_file = tmp_path / "no_cl.yaml"
+    off_file.write_text(
+        "extends: baseline_2003_2016\nname: no_cl\nus_policy: {competitive_liberalization: []}\n"
+    )
+    monkeypatch.setenv(SCENARIO_ENV, str(off_file))
+    assert VizModel("no_cl").settings()["competitive_liberalization"] is False
+    on = VizModel("no_cl", competitive_liberalization=True)
+    assert on.settings()["competitive_liberalization"] is True
+    assert on.scenario.us_policy.competitive_liberalization[0].end == on.scenario.time.end
