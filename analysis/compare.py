@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.scenario import Scenario
 
 from .runner import (
     Design,
@@ -79,7 +82,30 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
-def sentence(r: pd.Series) -> str:
+def changed_keys(a: object, b: object, prefix: str = "") -> list[str]:
+    """Dotted paths where two resolved scenarios (as ``model_dump(mode="json")``) differ; a
+    list counts as one value."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in list(dict.fromkeys([*a, *b])):
+            out += changed_keys(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
+        return out
+    return [] if a == b else [prefix]
+
+
+def what_changes(base: Scenario, other: Scenario, limit: int = 8) -> str:
+    """A line saying which keys a counterfactual changes relative to the baseline, so that a
+    comparison against the wrong baseline (say a recalibrated one) shows at once."""
+    keys = [
+        k
+        for k in changed_keys(base.model_dump(mode="json"), other.model_dump(mode="json"))
+        if k not in ("name", "description")
+    ]
+    shown = ", ".join(keys[:limit]) + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+    return f"{other.name} changes {len(keys)} key(s) of {base.name}: {shown or 'none'}"
+
+
+def sentence(r: Any) -> str:
     """E.g. ``cf_x: US FTAs in force at the end: baseline 9.9, counterfactual 1.0
     (difference -8.9 ± 0.4, 95% CI, 20 pairs)``."""
     pm = "" if math.isnan(r.half_width) else f" ± {r.half_width:.2g}"
@@ -185,6 +211,8 @@ def main(args: argparse.Namespace) -> int:
     figure(table, names[0], result.out / "compare.png")
 
     con = Console()
+    for sc in scenarios[1:]:
+        con.print(what_changes(scenarios[0], sc))
     for cf in names[1:]:
         t = Table(title=f"{cf} minus {names[0]} ({LEVEL:.0%} t-interval over paired replicates)")
         for c in ("outcome", "baseline", "counterfactual", "difference", "95% CI", "pairs"):

@@ -38,6 +38,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 import sim
 from sim import TradeBlocsModel
@@ -46,7 +47,9 @@ from sim.scenario import (
     Scenario,
     ScenarioError,
     apply_override,
+    deep_merge,
     load_scenario,
+    normalize_overrides,
     resolve_path,
     validate,
 )
@@ -77,7 +80,6 @@ RESERVED = frozenset(
 )
 #: Top-level scenario keys (``elections``, ``seed``...): an override of one of these bare names
 #: sets the key itself, where any other bare name means ``parameters.NAME``.
-TOP_LEVEL = frozenset(k for k in Scenario.model_fields if k not in ("parameters",))
 
 #: Headline outcomes compared and analysed by default (``members_X`` is bloc X's size at the end).
 DEFAULT_OUTCOMES = (
@@ -115,38 +117,12 @@ def derive_seed(base_seed: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base_seed % 2**63, replicate]).generate_state(1)[0])
 
 
-def normalize_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
-    """Overrides as scenario keys: the model's shorthands (``competitive_liberalization=False``,
-    ``china_strength``) become the keys they stand for, so every point is a plain scenario that
-    ``tradeblocs run`` can load from a file."""
-    out: dict[str, Any] = {}
-    for key, value in overrides.items():
-        if key == "competitive_liberalization":
-            if not value:
-                out["us_policy.competitive_liberalization"] = []
-        elif key == "china_strength":
-            out["exogenous.china_strength"] = value
-        else:
-            out[key] = value
-    return out
-
-
 def _raw_overrides(overrides: dict[str, Any]) -> dict:
-    """Normalized overrides as a nested mapping (what a scenario file would say)."""
+    """Overrides as a nested mapping (what a scenario file would say)."""
     raw: dict = {}
     for key, value in normalize_overrides(overrides).items():
-        if key in TOP_LEVEL:
-            raw[key] = value
-        else:
-            apply_override(raw, key, value)
+        apply_override(raw, key, value)
     return raw
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
 
 
 def resolve_point(base: Scenario, overrides: dict[str, Any], origin: str = "") -> Scenario:
@@ -154,7 +130,7 @@ def resolve_point(base: Scenario, overrides: dict[str, Any], origin: str = "") -
     override and the problem)."""
     if not overrides:
         return base
-    raw = _merge(base.model_dump(mode="json", exclude_none=True), _raw_overrides(overrides))
+    raw = deep_merge(base.model_dump(mode="json", exclude_none=True), _raw_overrides(overrides))
     where = origin or base.name
     shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
     return validate(raw, f"{where} with {shown}")
@@ -451,10 +427,21 @@ def make_executor(workers: int | None, scheduler: str | None, n_chunks: int) -> 
 # the results folder
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` so that ``path`` either does not exist or is complete."""
+def _atomic_parquet(data: pd.DataFrame | list[dict], path: Path) -> None:
+    """Write a frame, or rows as dicts, so that ``path`` either does not exist or is complete.
+
+    Rows go straight to Arrow (a third of the time of a pandas round trip, which matters
+    because the process writing parts shares the cores with the workers); their columns are
+    the union of the rows' keys in order of appearance, so a failed run first loses nothing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.tmp")
-    df.to_parquet(tmp, index=False)
+    if isinstance(data, pd.DataFrame):
+        data.to_parquet(tmp, index=False)
+    else:
+        keys = list(dict.fromkeys(k for row in data for k in row))
+        pq.write_table(pa.table({k: [row.get(k) for row in data] for k in keys}), tmp)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -507,8 +494,8 @@ class ResultStore:
         for table in AUX_TABLES:
             rows = [r for res in results for r in res.tables.get(table, ())]
             if rows:
-                _atomic_parquet(pd.DataFrame(rows), self.parts / f"{table}-{seq:06d}.parquet")
-        _atomic_parquet(pd.DataFrame([r.row for r in results]), self.parts / f"runs-{seq:06d}.parquet")
+                _atomic_parquet(rows, self.parts / f"{table}-{seq:06d}.parquet")
+        _atomic_parquet([r.row for r in results], self.parts / f"runs-{seq:06d}.parquet")
 
     def _read(self, table: str) -> pd.DataFrame:
         frames = []
@@ -673,9 +660,9 @@ def _chunks(specs: list[tuple[str, RunSpec]], bases: dict, size: int) -> list[Ch
 
 
 def auto_chunk_size(n_runs: int, workers: int) -> int:
-    """Small enough to spread the work and keep the progress bar moving (about eight chunks
-    per worker), large enough to keep per-chunk overhead and part files few (at most 16)."""
-    return max(1, min(16, n_runs // max(1, workers * 8)))
+    """Small enough to spread the work and keep the progress bar moving (about four chunks per
+    worker, at most 16 runs), large enough to keep per-chunk overhead and part files few."""
+    return max(1, min(16, n_runs // max(1, workers * 4)))
 
 
 def execute(
@@ -695,8 +682,6 @@ def execute(
     dies; what finished is on disk in every case, and ``resume=True`` picks up from there.
     Sets each point's ``replay_file`` (``design.points`` is replaced).
     """
-    from tqdm import tqdm
-
     bases = _bases(design.points)
     hashes = {f: h for f, (_, h) in bases.items()}
     for p in design.points:  # every point must load before anything runs
@@ -742,7 +727,7 @@ def execute(
         executor = make_executor(workers, scheduler, len(todo))
         size = chunk_size or auto_chunk_size(len(todo), executor.workers)
         chunks = _chunks(todo, bases, size)
-        bar = tqdm(
+        bar = _ProgressBar(
             total=total,
             initial=result.already,
             unit="run",
@@ -773,6 +758,13 @@ def execute(
     if result.complete:
         result.results = store.consolidate(order)
     return result
+
+
+class _ProgressBar(tqdm):
+    """tqdm without its monitor thread: worker processes may still be forked after the bar
+    starts, and forking is only safe while this process has a single thread."""
+
+    monitor_interval = 0
 
 
 def _describe_loss(exc: BaseException) -> str:

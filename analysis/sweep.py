@@ -53,8 +53,13 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
     """``NAME=V1,V2,...``; numbers in one axis are all made floats if any is a float."""
     name, rest = _split(spec, "--grid")
     values = [parse_value(v) for v in rest.split(",")]
-    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-    if numeric and any(isinstance(v, float) for v in values):
+    kinds = {
+        "bool" if isinstance(v, bool) else "number" if isinstance(v, int | float) else type(v).__name__
+        for v in values
+    }
+    if len(kinds) > 1:
+        raise SweepError(f"--grid {spec!r}: mixes {' and '.join(sorted(kinds))} values")
+    if kinds == {"number"} and any(isinstance(v, float) for v in values):
         values = [float(v) for v in values]
     if len(set(map(repr, values))) != len(values):
         raise SweepError(f"--grid {spec!r}: a value is repeated")

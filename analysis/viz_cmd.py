@@ -91,8 +91,10 @@ def main(args: argparse.Namespace) -> int:
     if port_taken(port):
         print(f"error: port {port} is in use; try --port 0 for a free one", file=sys.stderr)
         return 2
-    print(f"tradeblocs viz: {scenario or 'baseline_2003_2016'} at http://{HOST}:{port}/  (Ctrl-C stops it)",
-          flush=True)  # fmt: skip
+    from sim.model import DEFAULT_SCENARIO
+
+    shown = scenario or DEFAULT_SCENARIO
+    print(f"tradeblocs viz: {shown} at http://{HOST}:{port}/  (Ctrl-C stops it)", flush=True)
     proc = subprocess.Popen(solara_command(port), env=server_env(scenario), cwd=Path.cwd())
     # pass a terminate on to the server, so stopping this command never leaves it behind
     previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))

@@ -8,9 +8,11 @@ Measures, and prints as a markdown table (also written to benchmarks/results/):
 1. one baseline run (construction + 56 quarterly steps, ``collect="none"``): median wall time
    after import, and the median time of the fit score that a sweep adds to each run;
 2. sweep throughput (runs per second, end to end: pool start, runs, result rows, Parquet
-   parts and their merge) with 1 and 2 workers, fit score off;
+   parts and their merge) with 1 and 2 workers, fit score off; best of three;
 3. the same parameter grid through Mesa's own ``mesa.batch_run`` (one process, end-of-run
-   collection), which needs a DataCollector, so its models run with ``collect="model"``;
+   collection), which needs a DataCollector, so its models run with ``collect="model"``
+   (every step records the hemisphere-level series); it gets the loaded scenario object, so it
+   parses no YAML per run; best of three;
 4. scaling: time per step with 19, 50, 100 and 200 synthetic states (clones of the 19 with
    their trade, leaders and bilateral ties; each clone trades within its own block of 19),
    and the exponent of a power-law fit of time per step against the number of states.
@@ -112,6 +114,14 @@ def batch_run_throughput(replicates: int) -> dict:
     n = len(GRID["w_influence"]) * replicates
     assert len(rows) == n
     return {"runs": n, "wall_s": wall, "runs_per_s": n / wall}
+
+
+def best_of(tries: int, fn, *args) -> dict:
+    """The fastest of ``tries`` measurements (other processes only ever slow a run down), with
+    every measurement's rate kept for the record."""
+    results = [fn(*args) for _ in range(tries)]
+    best = max(results, key=lambda x: x["runs_per_s"])
+    return {**best, "all_runs_per_s": [round(x["runs_per_s"], 3) for x in results]}
 
 
 # --- synthetic hemispheres -----------------------------------------------------------------
@@ -229,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="few repetitions: a smoke run")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
-    reps, replicates, scale_reps = (3, 2, 1) if args.quick else (21, 10, 3)
+    reps, replicates, scale_reps, tries = (3, 2, 1, 1) if args.quick else (21, 25, 3, 3)
     sizes = [19, 50, 100, 200]
     t0 = time.perf_counter()
     r: dict = {
@@ -242,10 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     print("one run ...", file=sys.stderr)
     r["single"] = single_run(reps)
     print("sweeps ...", file=sys.stderr)
-    r["sweep_2"] = sweep_throughput(2, replicates)
-    r["sweep_1"] = sweep_throughput(1, replicates)
+    r["sweep_2"] = best_of(tries, sweep_throughput, 2, replicates)
+    r["sweep_1"] = best_of(tries, sweep_throughput, 1, replicates)
     print("mesa.batch_run ...", file=sys.stderr)
-    r["batch_run"] = batch_run_throughput(replicates)
+    r["batch_run"] = best_of(tries, batch_run_throughput, replicates)
     print("scaling ...", file=sys.stderr)
     r["scaling"] = scaling(sizes, scale_reps)
     r["bench_wall_s"] = time.perf_counter() - t0

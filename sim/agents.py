@@ -134,8 +134,8 @@ class LatinState(mesa.Agent):
                 continue
             st = self.status.get(inst.id)
             kind = inst.kind
-            if kind == "hemispheric":
-                continue
+            if kind == "hemispheric" and st != "signed":
+                continue  # hemispheric talks conclude all at once (TradeBlocsModel._hemispheric)
             if st is None:
                 if kind == "preference" or not m.requirements_met(self, inst):
                     continue
@@ -159,7 +159,7 @@ class LatinState(mesa.Agent):
                 out.append(("suspended_talks", inst.id, -u - p.exit_cost, c, -1))
                 if inst.spec.conclusion is None and m.can_sign(self, inst):
                     out.append(("signed", inst.id, u, c, 1))
-            elif kind == "us_agreement" and st == "signed":
+            elif kind in ("us_agreement", "hemispheric") and st == "signed":
                 u, c = self.value_of(inst)
                 out.append(("ratified", inst.id, u, c, 1))
         return out
@@ -196,7 +196,7 @@ class UnitedStates(mesa.Agent):
         for state in m.states:
             for iid, st in list(state.status.items()):
                 inst = m.insts[iid]
-                if inst.kind != "us_agreement":
+                if inst.kind not in ("us_agreement", "hemispheric"):
                     continue
                 willing = state.ideology >= p.us_min_ideology
                 if st == "requested" and m.us_takes_requests(inst) and willing:

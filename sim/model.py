@@ -14,10 +14,10 @@ from . import decision as rules
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
 from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
-from .scenario import Scenario, apply_override, validate
+from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
 
-DEFAULT_SCENARIO = "baseline_2003_2016"
+DEFAULT_SCENARIO = "baseline_calibrated"
 ALIGNMENT_SCORE = {
     "us_fta": 1.0,
     "us_fta_pending": 0.5,
@@ -31,21 +31,15 @@ def scenario_with(scenario: str | Path | Scenario, **overrides: Any) -> Scenario
     """The scenario to run with keyword overrides applied: parameter names (``w_influence=2``),
     dotted keys (``"exogenous.china_strength"``), ``competitive_liberalization=False``,
     ``elections="endogenous"`` or ``china_strength=0.5``. Validated like a file."""
-    cl = overrides.pop("competitive_liberalization", None)
-    if "china_strength" in overrides:
-        overrides["exogenous.china_strength"] = overrides.pop("china_strength")
-    if cl is False:
-        overrides["us_policy.competitive_liberalization"] = []
+    overrides = normalize_overrides(overrides)
     if isinstance(scenario, Scenario) and not overrides:
         return scenario
     if isinstance(scenario, Scenario):
         raw = scenario.model_dump(mode="json", exclude_none=True)
         origin = f"scenario {scenario.name} with overrides"
     else:
-        from .scenario import _read_raw, resolve_path
-
         path = resolve_path(scenario)
-        raw, origin = _read_raw(path), str(path)
+        raw, origin = read_raw(path), str(path)
     for k, v in overrides.items():
         apply_override(raw, k, v)
     return validate(raw, origin)
@@ -102,7 +96,7 @@ class TradeBlocsModel(mesa.Model):
             self.exclusive.setdefault(c.b, set()).add(c.a)
 
         # agents
-        info = self.tables.states.set_index("iso3").to_dict("index")
+        info = self.tables.state_info
         for iso3 in sc.states:
             LatinState(self, iso3, info[iso3])
         self.us = UnitedStates(self)
@@ -128,9 +122,7 @@ class TradeBlocsModel(mesa.Model):
         self._market: dict[str, np.ndarray] = {}
 
         # leaders and the election calendar
-        self._terms: dict[str, list[dict]] = {}
-        for c, g in self.tables.leaders.groupby("country"):
-            self._terms[c] = g.sort_values("start_t").to_dict("records")
+        self._terms = self.tables.terms
         t0 = self.calendar.start
         for s in self.states:
             self._update_economy(s, self.calendar.year(0))
@@ -515,12 +507,12 @@ class TradeBlocsModel(mesa.Model):
             for s in self.states:
                 if s.status.get("ATPDEA") in ("member", "suspended"):
                     self.set_status(s, "ATPDEA", None, action="lapsed", forced=True, note="programme expired")
-        # elections
+        # elections: terms starting in this step (the government in office at the start of the
+        # run was installed with the state)
+        eps = 1e-9
         for s in self.states:
             for term in self._terms.get(s.iso3, ()):
-                if now < term["start_t"] <= nxt - 1e-9 or (t == 0 and term["start_t"] == now):
-                    if t == 0 and term["start_t"] == now:
-                        continue
+                if now - eps <= term["start_t"] < nxt - eps and (t > 0 or term["start_t"] > now + eps):
                     self._election(s, term)
         # interventions
         while self._interventions and cal.step_of(self._interventions[0].date) <= t:

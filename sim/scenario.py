@@ -295,11 +295,12 @@ class Scenario(_Strict):
 # loading
 
 
-def _deep_merge(base: dict, over: dict) -> dict:
+def deep_merge(base: dict, over: dict) -> dict:
+    """``over`` on top of ``base``: mappings merge key by key, everything else replaces."""
     out = dict(base)
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
+            out[k] = deep_merge(out[k], v)
         else:
             out[k] = v
     return out
@@ -316,7 +317,7 @@ def resolve_path(name: str | Path) -> Path:
     raise ScenarioError(f"{name}: scenario file not found (looked in . and {SCENARIO_DIR})")
 
 
-def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         chain = " -> ".join(str(s) for s in (*seen, path))
         raise ScenarioError(f"{path}: extends: circular chain {chain}")
@@ -337,8 +338,8 @@ def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
             ppath = resolve_path(str(parent))
         except ScenarioError:
             raise ScenarioError(f"{path}: extends: file not found: {parent}") from None
-    base = _read_raw(ppath, (*seen, path.resolve()))
-    return _deep_merge(base, raw)
+    base = read_raw(ppath, (*seen, path.resolve()))
+    return deep_merge(base, raw)
 
 
 def _format_loc(loc: tuple) -> str:
@@ -466,10 +467,26 @@ def known_states(states_csv: str | None = None) -> frozenset[str]:
 def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load, merge ``extends`` chains, apply dotted-key ``overrides``, and validate."""
     path = resolve_path(name)
-    raw = _read_raw(path)
+    raw = read_raw(path)
     for key, value in (overrides or {}).items():
         apply_override(raw, key, value)
     return validate(raw, str(path))
+
+
+def normalize_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """The model's keyword shorthands as the scenario keys they stand for:
+    ``competitive_liberalization=False`` empties the US policy window, ``china_strength`` is
+    ``exogenous.china_strength``; everything else passes through."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key == "competitive_liberalization":
+            if not value:
+                out["us_policy.competitive_liberalization"] = []
+        elif key == "china_strength":
+            out["exogenous.china_strength"] = value
+        else:
+            out[key] = value
+    return out
 
 
 def apply_override(raw: dict, dotted: str, value: Any) -> None:

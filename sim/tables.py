@@ -41,12 +41,21 @@ class Tables:
     bilateral: pd.DataFrame
     _trade_rows: dict[str, list[dict]] = field(init=False, repr=False)
     _exo_rows: dict[int, dict] = field(init=False, repr=False)
+    #: iso3 -> the states table's row
+    state_info: dict[str, dict] = field(init=False, repr=False)
+    #: iso3 -> leader terms (dicts with start_t/end_t as fractional years), in order
+    terms: dict[str, list[dict]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._trade_rows = {
             c: g.sort_values("year").to_dict("records") for c, g in self.trade.groupby("country")
         }
         self._exo_rows = {int(r["year"]): r for r in self.exogenous.to_dict("records")}
+        self.state_info = self.states.set_index("iso3").to_dict("index")
+        lead = self.leaders.assign(
+            start_t=self.leaders["start"].map(_iso_to_year), end_t=self.leaders["end"].map(_iso_to_year)
+        )
+        self.terms = {c: g.sort_values("start_t").to_dict("records") for c, g in lead.groupby("country")}
 
     def trade_row(self, iso3: str, year: int) -> dict:
         """Trade and GDP of ``iso3`` in ``year``, clamped to the years the table covers."""
@@ -92,8 +101,6 @@ def load_tables(
         exogenous=_read("exogenous.csv"),
         bilateral=_read("bilateral.csv", bilateral),
     )
-    t.leaders["start_t"] = t.leaders["start"].map(_iso_to_year)
-    t.leaders["end_t"] = t.leaders["end"].map(_iso_to_year)
     return t
 
 

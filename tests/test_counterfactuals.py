@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analysis.compare import changed_keys, what_changes
 from sim import TradeBlocsModel, load_scenario
 from sim.scenario import SCENARIO_DIR
 
@@ -33,14 +34,6 @@ def leaf_paths(node: object, prefix: tuple = ()) -> set[tuple]:
     return set().union(*(leaf_paths(v, (*prefix, k)) for k, v in node.items())) if node else {prefix}
 
 
-def differing(a: object, b: object, prefix: tuple = ()) -> set[tuple]:
-    """Paths where two resolved scenarios differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        keys = set(a) | set(b)
-        return set().union(set(), *(differing(a.get(k), b.get(k), (*prefix, k)) for k in keys))
-    return set() if a == b else {prefix}
-
-
 def test_the_library_has_every_counterfactual_the_project_promises() -> None:
     assert {p.stem for p in LIBRARY} >= REQUIRED
 
@@ -57,11 +50,14 @@ def test_counterfactual_file_names_its_claim_and_changes_only_what_it_names(path
     assert sc.seed == base.seed  # the same random streams as the baseline
     own = {k: v for k, v in raw.items() if k not in ("extends", "name", "description")}
     named = leaf_paths(json.loads(json.dumps(own)))  # keys spelled as in the JSON dump
-    changed = differing(sc.model_dump(mode="json"), base.model_dump(mode="json"))
+    changed = {
+        tuple(k.split(".")) for k in changed_keys(sc.model_dump(mode="json"), base.model_dump(mode="json"))
+    }
     changed -= {("name",), ("description",)}
     assert changed, "the counterfactual changes nothing"
     stray = [c for c in changed if not any(c[: len(n)] == n for n in named)]
     assert not stray, f"changes keys it does not name: {stray}"
+    assert what_changes(base, sc).startswith(f"{sc.name} changes {len(changed)} key(s) of {base.name}: ")
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)

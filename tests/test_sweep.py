@@ -49,6 +49,8 @@ def test_values_and_axes_parse_as_a_researcher_writes_them() -> None:
             parse_range(bad)
     with pytest.raises(SweepError, match="repeated"):
         parse_grid("w_peer=1,1")
+    with pytest.raises(SweepError, match="mixes bool and number"):
+        parse_grid("competitive_liberalization=true,0")
 
 
 def test_grid_crosses_axes_and_lhs_is_seeded_and_in_bounds() -> None:
@@ -275,6 +277,7 @@ def test_a_dead_worker_loses_only_what_it_had_in_hand(tmp_path: Path, monkeypatc
 
 def test_dask_cluster_gives_the_same_results_as_local_processes(tmp_path: Path) -> None:
     import distributed
+
     design = small_design(points=2, replicates=3, steps=12)
     with distributed.LocalCluster(
         n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.model import DEFAULT_SCENARIO
 from sim.palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS
 from sim.viz import history, make_map, mapview, panels
 from sim.viz.controls import SCENARIO_ENV, SLIDERS, Controls, VizModel, parse_seed, scenario_choices
@@ -138,7 +139,9 @@ def test_timeseries_figure_draws_history_beside_the_model(model: VizModel) -> No
     assert len(axes) == 3
     dotted = [ln for ln in axes[0].get_lines() + axes[1].get_lines() if ln.get_linestyle() == ":"]
     assert len(dotted) >= 4  # the documented bloc sizes and US FTAs
-    assert panels.running_text(model).startswith("coercion 1.0 · influence 1.0 · ideology 1.5")
+    p = model.p
+    expected = f"coercion {p.w_coercion:.1f} · influence {p.w_influence:.1f} · ideology {p.w_ideology:.1f}"
+    assert panels.running_text(model).startswith(expected)
 
 
 # --- the model the app runs and its controls -------------------------------------------------
@@ -152,7 +155,7 @@ def test_parse_seed() -> None:
 
 def test_scenario_choices_put_the_baseline_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(SCENARIO_ENV, raising=False)
-    assert scenario_choices()[0] == "baseline_2003_2016"
+    assert scenario_choices()[0] == DEFAULT_SCENARIO
     outside = tmp_path / "my_test.yaml"
     outside.write_text("extends: baseline_2003_2016\nname: my_test\n")
     monkeypatch.setenv(SCENARIO_ENV, str(outside))
