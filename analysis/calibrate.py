@@ -201,15 +201,29 @@ def ablation_table(scenario: Scenario, n_seeds: int = 20, window: Window | None 
     return pd.DataFrame(rows)
 
 
-def target_shares(scenario: Scenario, n_seeds: int = 20) -> pd.DataFrame:
-    """Share of seeds in which each documented path emerged unforced."""
+def target_shares(scenario: Scenario, n_seeds: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of seeds in which each documented path emerged unforced, and the mean weighted
+    terms of Peru's own moves toward its US agreement (Kat's case: influence or coercion?)."""
     hits: dict[str, int] = dict.fromkeys(TARGETS, 0)
     seeds = seeds_for(scenario.seed, n_seeds)
+    peru: list[dict] = []
     for seed in seeds:
         m = TradeBlocsModel(scenario, seed=seed, collect="none").run()
         for name, ok in check(m.events, m.spells).items():
             hits[name] += ok
-    return pd.DataFrame([{"path": k, "share_of_seeds": v / len(seeds)} for k, v in hits.items()])
+        peru += [
+            e
+            for e in m.events
+            if e["country"] == "PER"
+            and e["institution"] == "US_FTA"
+            and not e["forced"]
+            and e["action"] in ("requested", "signed", "ratified")
+        ]
+    paths = pd.DataFrame([{"path": k, "share_of_seeds": v / len(seeds)} for k, v in hits.items()])
+    terms = ["econ", "coercion", "influence", "ideology", "peer", "cost"]
+    cols = ["action", *terms, "utility"]
+    moves = pd.DataFrame(peru, columns=cols) if peru else pd.DataFrame(columns=cols)
+    return paths, moves.groupby("action", sort=False)[[*terms, "utility"]].mean().reset_index()
 
 
 def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: str) -> None:
@@ -228,17 +242,7 @@ def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: 
 
 
 def markdown_table(df: pd.DataFrame) -> str:
-    cols = [
-        "model",
-        "f1",
-        "f1_2016",
-        "accuracy",
-        "timing_median",
-        "within_1y",
-        "timely",
-        "missed",
-        "spurious",
-    ]
+    cols = ["model", *(k for k in FIT_KEYS if k != "forced_excluded")]
     head = "| " + " | ".join(c.replace("_", " ") for c in cols) + " |"
     lines = [head, "|" + "---|" * len(cols)]
     for r in df.itertuples():

@@ -257,6 +257,11 @@ def quick_fit(
     rc = run_cells(spells, events, last_year)
     sf = status_fit(rc, _institutions(spells), first_year=first_year, table=False)
     tf = timing_fit(events, last_year, first_year=first_year)
+    return _numbers(sf, tf)
+
+
+def _numbers(sf: dict, tf: dict) -> dict:
+    """The headline numbers of a status fit and a timing fit."""
     return {
         "f1": sf["all"]["f1"],
         "accuracy": sf["all"]["accuracy"],
@@ -343,21 +348,7 @@ def score_run(path: str | Path) -> dict:
         cells.append(rc)
         tables.append(sf["table"].assign(seed_dir=d.name))
         timings.append(tf["table"].assign(seed_dir=d.name))
-        fits.append(
-            {
-                "f1": sf["all"]["f1"],
-                "accuracy": sf["all"]["accuracy"],
-                "f1_2016": sf["end"]["f1"],
-                "accuracy_2016": sf["end"]["accuracy"],
-                "timing_median": tf["median_error"],
-                "within_1y": tf["within_1y"],
-                "timely": tf["timely"],
-                "missed": tf["missed"],
-                "spurious": tf["spurious"],
-                "forced_excluded": sf["forced_cells"] + tf["forced"],
-                "last_year": last_year,
-            }
-        )
+        fits.append({**_numbers(sf, tf), "last_year": last_year})
     fit = {k: float(np.nanmean([f[k] for f in fits])) for k in fits[0]}
     fit["last_year"] = int(min(f["last_year"] for f in fits))
     fit["seeds"] = len(dirs)

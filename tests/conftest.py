@@ -1,15 +1,16 @@
-"""Shared fixtures: a baseline run made once per session."""
+"""Shared fixtures: the default (calibrated) baseline and a run of it, made once per session."""
 
 from __future__ import annotations
 
 import pytest
 
 from sim import TradeBlocsModel, load_scenario
+from sim.model import DEFAULT_SCENARIO
 
 
 @pytest.fixture(scope="session")
 def baseline():
-    return load_scenario("baseline_2003_2016")
+    return load_scenario(DEFAULT_SCENARIO)
 
 
 @pytest.fixture(scope="session")

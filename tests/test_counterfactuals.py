@@ -45,8 +45,8 @@ def test_counterfactual_file_names_its_claim_and_changes_only_what_it_names(path
     assert text.startswith("# Counterfactual:") and "Claim tested" in header
     assert any(s in header for s in SEED_SOURCES), "the opening comment must name a seed document"
     raw = yaml.safe_load(text)
-    assert raw["extends"] == "baseline_2003_2016.yaml" and raw["name"] == path.stem
-    sc, base = load_scenario(path), load_scenario("baseline_2003_2016")
+    assert raw["extends"] == "baseline_calibrated.yaml" and raw["name"] == path.stem
+    sc, base = load_scenario(path), load_scenario("baseline_calibrated")
     assert sc.seed == base.seed  # the same random streams as the baseline
     own = {k: v for k, v in raw.items() if k not in ("extends", "name", "description")}
     named = leaf_paths(json.loads(json.dumps(own)))  # keys spelled as in the JSON dump
@@ -69,6 +69,6 @@ def test_counterfactual_changes_the_course_of_a_run(path: Path, baseline_run) ->
 def test_no_competitive_liberalization_leaves_fewer_us_deals() -> None:
     """The library's headline contrast: without bilateral talks, few US FTAs by 2016."""
     for seed in (1, 2):
-        base = TradeBlocsModel("baseline_2003_2016", seed=seed, collect="none").run()
+        base = TradeBlocsModel("baseline_calibrated", seed=seed, collect="none").run()
         cf = TradeBlocsModel("cf_no_competitive_liberalization", seed=seed, collect="none").run()
         assert cf.us_ftas_in_force() < base.us_ftas_in_force()

@@ -27,7 +27,7 @@ def test_same_scenario_and_seed_give_identical_events_and_spells(baseline):
 def test_identical_across_processes(baseline):
     code = (
         "from sim import TradeBlocsModel; from sim.output import events_frame;"
-        "import hashlib;m=TradeBlocsModel('baseline_2003_2016', seed=11, collect='none').run();"
+        "import hashlib;m=TradeBlocsModel(seed=11, collect='none').run();"
         "print(hashlib.sha256(events_frame(m).to_csv().encode()).hexdigest())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

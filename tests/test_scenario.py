@@ -26,7 +26,7 @@ def child(tmp_path: Path, over: dict, name: str = "x.yaml") -> Path:
 
 
 def test_baseline_loads_and_has_every_institution(baseline):
-    assert baseline.name == "baseline_2003_2016"
+    assert baseline.name == "baseline_calibrated"  # extends baseline_2003_2016.yaml
     assert set(baseline.institutions) >= {
         "US_FTA",
         "NAFTA",
@@ -44,7 +44,8 @@ def test_baseline_loads_and_has_every_institution(baseline):
     assert len(baseline.states) == 19
 
 
-def test_extends_merges_mappings_and_keeps_the_rest(tmp_path, baseline):
+def test_extends_merges_mappings_and_keeps_the_rest(tmp_path):
+    baseline = load_scenario("baseline_2003_2016")
     sc = load_scenario(child(tmp_path, {"parameters": {"w_influence": 2.5}}))
     assert sc.parameters.w_influence == 2.5
     assert sc.parameters.w_coercion == baseline.parameters.w_coercion
