@@ -47,8 +47,8 @@ from sim.output import events_frame, spells_frame  # noqa: E402
 from sim.scenario import resolve_path  # noqa: E402
 from sim.tables import DATA_DIR, LAC19  # noqa: E402
 
-BASELINE = "baseline_2003_2016"
-GRID = {"w_influence": [0.5, 1.0, 1.5, 2.0]}
+BASELINE = "baseline_calibrated"  # the default scenario
+GRID = {"w_influence": [1.5, 2.5, 3.5, 4.5]}
 
 
 def timed(fn, repeat: int) -> list[float]:
