@@ -23,10 +23,10 @@ SCENARIO_ENV = "TRADEBLOCS_VIZ_SCENARIO"
 
 #: Sliders: parameter -> (label, min, max, step). ``china_strength`` scales China's demand path.
 SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "w_coercion": ("Coercion weight", 0.0, 3.0, 0.1),
-    "w_influence": ("Influence weight", 0.0, 3.0, 0.1),
-    "w_ideology": ("Ideology weight", 0.0, 3.0, 0.1),
-    "w_peer": ("Peer weight", 0.0, 3.0, 0.1),
+    "w_coercion": ("Coercion weight", 0.0, 8.0, 0.1),
+    "w_influence": ("Influence weight", 0.0, 8.0, 0.1),
+    "w_ideology": ("Ideology weight", 0.0, 8.0, 0.1),
+    "w_peer": ("Peer weight", 0.0, 8.0, 0.1),
     "china_strength": ("China boom strength", 0.0, 2.0, 0.1),
 }
 SWITCHES: dict[str, str] = {
