@@ -49,6 +49,7 @@ TIMING = {
 }
 SIM_TIMED = set().union(*TIMING.values()) - {"withdrew"}
 SIM_ALL = SIM_TIMED | {"withdrew"}
+TIMING_COLUMNS = ("hist_date", "country", "institution", "action", "sim_date", "error_years", "outcome")
 
 
 def _t(label: object) -> float:
@@ -213,15 +214,7 @@ def timing_fit(
     return {
         "table": pd.DataFrame(
             rows,
-            columns=[
-                "hist_date",
-                "country",
-                "institution",
-                "action",
-                "sim_date",
-                "error_years",
-                "outcome",
-            ],
+            columns=list(TIMING_COLUMNS),
         ),
         "median_error": float(np.median(errs)) if errs else float("nan"),
         "within_1y": float(np.mean([e <= 1.0 for e in errs])) if errs else float("nan"),
@@ -405,15 +398,7 @@ def main(args: argparse.Namespace) -> int:
     bad = tim[(tim.outcome != "matched") | (tim.error_years.abs() > 1)]
     if len(bad):
         t = Table(title="Documented events missed, forced, or more than a year off")
-        for c in (
-            "hist_date",
-            "country",
-            "institution",
-            "action",
-            "sim_date",
-            "error_years",
-            "outcome",
-        ):
+        for c in TIMING_COLUMNS:
             t.add_column(c)
         for r in bad.head(40).itertuples():
             err = "" if r.error_years != r.error_years else f"{r.error_years:+.2f}"

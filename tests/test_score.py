@@ -51,48 +51,26 @@ def test_a_shifted_event_scores_its_shift(perfect):
     assert row["error_years"].iloc[0] == pytest.approx(2.0, abs=0.01)
 
 
+def with_chile_in_alba(spells: pd.DataFrame) -> pd.DataFrame:
+    """The record plus a membership that never happened."""
+    invented = {"country": "CHL", "institution": "ALBA", "status": "member", "start": "2010Q1", "end": ""}
+    return pd.concat([spells, pd.DataFrame([invented])])
+
+
 def test_a_missing_status_lowers_f1_and_an_invented_one_is_a_false_positive(perfect):
     spells, events = perfect
     fewer = spells[~((spells.country == "HND") & (spells.institution == "ALBA"))]
     assert quick_fit(fewer, events)["f1"] < 1.0
-    extra = pd.concat(
-        [
-            spells,
-            pd.DataFrame(
-                [
-                    {
-                        "country": "CHL",
-                        "institution": "ALBA",
-                        "status": "member",
-                        "start": "2010Q1",
-                        "end": "",
-                    }
-                ]
-            ),
-        ]
-    )
+    extra = with_chile_in_alba(spells)
+
     fit = quick_fit(extra, events)
     assert fit["f1"] < 1.0 and fit["accuracy"] < 1.0
 
 
 def test_forced_events_are_excluded_and_counted(perfect):
     spells, events = perfect
-    extra = pd.concat(
-        [
-            spells,
-            pd.DataFrame(
-                [
-                    {
-                        "country": "CHL",
-                        "institution": "ALBA",
-                        "status": "member",
-                        "start": "2010Q1",
-                        "end": "",
-                    }
-                ]
-            ),
-        ]
-    )
+    extra = with_chile_in_alba(spells)
+
     ev = pd.concat(
         [
             events,
