@@ -13,7 +13,7 @@ import numpy as np
 from . import decision as rules
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
-from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, InstitutionState
+from .institutions import ACTIVE, US_DEAL, US_TALKS, InstitutionState
 from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
 
@@ -217,15 +217,12 @@ class TradeBlocsModel(mesa.Model):
             self.datacollector.collect(self)
         if self.steps_done >= self.calendar.n_steps:
             self.running = False
-            self._close_spells()
 
     def run(self, steps: int | None = None) -> TradeBlocsModel:
         """Run to the end of the scenario (or ``steps`` steps) and return self."""
         n = self.calendar.n_steps if steps is None else min(steps, self.calendar.n_steps)
         while self.running and self.steps_done < n:
             self.step()
-        if self.running:
-            self._close_spells()
         return self
 
     # --- status changes, events, spells --------------------------------------------------
@@ -337,18 +334,11 @@ class TradeBlocsModel(mesa.Model):
         if action == "signed" and self.insts[iid].includes_us:
             self.us_demand += self.p.demand_step  # each deal raises the bar for the next
 
-    def _close_spells(self) -> None:
-        for spell in self._open_spell.values():
-            self._spells.append(dict(spell))
-        self._open_spell_closed = True
-
     @property
     def spells(self) -> list[dict]:
         """Membership spells (country, institution, status, start, end); open ones end ''."""
-        closed = list(self._spells)
-        if not getattr(self, "_open_spell_closed", False):
-            closed += [dict(s) for s in self._open_spell.values()]
-        return sorted(closed, key=lambda s: (s["country"], s["institution"], s["start"]))
+        every = [*self._spells, *(dict(s) for s in self._open_spell.values())]
+        return sorted(every, key=lambda s: (s["country"], s["institution"], s["start"]))
 
     # --- what states see -----------------------------------------------------------------
 
@@ -754,7 +744,6 @@ class TradeBlocsModel(mesa.Model):
 
 def _members_reporter(iid: str):
     def report(m: TradeBlocsModel) -> int:
-        inst = m.insts[iid]
-        return sum(1 for c in inst.members if STAGE_RANK.get(m.by_iso[c].status.get(iid, ""), 0) != 1)
+        return len(m.insts[iid].members)
 
     return report
