@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from . import decision as rules
-from .institutions import STAGE_RANK, US_DEAL, InstitutionState
+from .institutions import STAGE_RANK, InstitutionState
 
 if TYPE_CHECKING:
     from .model import TradeBlocsModel
@@ -218,6 +218,3 @@ class UnitedStates(mesa.Agent):
             ):
                 m.set_status(state, "ATPDEA", "suspended", actor="USA")
         m.bring_into_force()
-
-
-__all__ = ["LatinState", "UnitedStates", "US_DEAL"]

@@ -700,24 +700,21 @@ class TradeBlocsModel(mesa.Model):
         for s in self.states:
             if self.calendar.year(t) != year_next:
                 self._update_economy(s, year_next)
-            in_force = any(v == "in_force" and self.insts[k].includes_us for k, v in s.status.items())
-            d_us = creation * (1.0 - s.share_us - s.share_china) if in_force else 0.0
-            d_cn = p.china_pull * s.commodity * dlog / spy * (1.0 - s.share_china)
-            d_cn = max(d_cn, -s.share_china)
-            rest_and_region = 1.0 - s.share_us - s.share_china
-            # what the US and China gain comes out of the others in proportion to their size
-            take = d_us + d_cn
-            if rest_and_region > 1e-9 and take > 0:
-                scale = max(0.0, 1.0 - take / rest_and_region) if d_us > 0 else 1.0
-                s.share_region *= scale if d_us > 0 else 1.0
-            s.share_us = min(1.0, s.share_us + d_us)
-            if d_cn != 0:
-                others = s.share_us + s.share_region
-                shrink = max(0.0, 1.0 - d_cn / max(1e-9, 1.0 - s.share_china)) if d_cn > 0 else 1.0
-                s.share_us *= shrink
-                s.share_region *= shrink
-                del others
-                s.share_china = min(1.0, s.share_china + d_cn)
+            # trade creation: a US deal in force pulls exports toward the US out of the region and
+            # the rest of the world, in proportion to their size
+            if any(v == "in_force" and self.insts[k].includes_us for k, v in s.status.items()):
+                others = 1.0 - s.share_us - s.share_china
+                if others > 1e-12:
+                    d_us = creation * others
+                    s.share_region *= 1.0 - d_us / others
+                    s.share_us += d_us
+            # China's demand moves a commodity exporter's China share; the other markets rescale
+            cn = s.share_china + p.china_pull * s.commodity * dlog / spy * (1.0 - s.share_china)
+            cn = min(0.95, max(0.0, cn))
+            k = (1.0 - cn) / (1.0 - s.share_china)
+            s.share_us *= k
+            s.share_region *= k
+            s.share_china = cn
             s.lobby += adjust * (self._lobby_target(s) - s.lobby)
             s.leaning += lean * (s.ideology - s.leaning)
 

@@ -18,8 +18,6 @@ from .dates import Calendar, parse_date
 from .tables import LAC19
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-POLITICAL_MODELS = ("acquiescent", "autonomist", "counter_hegemonic", "lowest_common_denominator")
-ECONOMIC_MODELS = ("strategic", "social", "productive", "hybrid", "none")
 STATUSES = (
     "requested",
     "negotiating",
@@ -179,7 +177,6 @@ class Institution(_Strict):
     includes_us: bool = False
     trade_content: float = Field(0.0, ge=0, le=1)
     depth: float = Field(0.3, ge=0, le=1, description="sovereignty cost of membership")
-    customs_union: bool = False
     founding: Founding | None = None
     sponsor: str | None = None
     accession: Literal["open", "approval"] = "open"
