@@ -246,7 +246,11 @@ class TradeBlocsModel(mesa.Model):
         inst = self.insts[iid]
         if status is not None and state.iso3 not in inst.scope:
             raise ValueError(f"{state.iso3} is outside the scope of {iid}")
-        if status == "in_force" and state.status.get(iid) not in ("ratified", "signed", None):
+        if (
+            status == "in_force"
+            and action != "initial"
+            and state.status.get(iid) not in ("ratified", "signed")
+        ):
             raise ValueError(f"{state.iso3}/{iid}: in_force without signature")
         date = self.calendar.label(self.steps_done) if action != "initial" else ""
         key = (state.iso3, iid)
