@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def main(args: argparse.Namespace) -> int:
     from sim import TradeBlocsModel, load_scenario
-    from sim.output import top_decisions, write_run
+    from sim.output import write_run
 
     sc = load_scenario(args.scenario)
     seed = sc.seed if args.seed is None else args.seed
@@ -33,15 +33,18 @@ def main(args: argparse.Namespace) -> int:
     if args.quiet:
         print(out)
         return 0
-    print_summary(model, summary, out, top_decisions)
+    print_summary(model, summary, out)
     return 0
 
 
-def print_summary(model, summary: dict, out: Path, top_decisions) -> None:
+def print_summary(model, summary: dict, out: Path) -> None:
+    """Who ended up where, and the decisions where influence and coercion weighed most."""
+    from sim.output import top_decisions
+
     con = Console()
     con.print(
         f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
-        f"({summary['steps']} steps, through {summary['end_date']}), hash {summary['scenario_hash']}"
+        f"({summary['steps']} steps, through {summary['last_step_date']}), hash {summary['scenario_hash']}"
     )
     t = Table(title="Who ended up where", show_lines=False)
     t.add_column("state")

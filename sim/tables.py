@@ -77,9 +77,6 @@ class Tables:
                 mat[pos[c], pos[p]] = v
         return mat
 
-    def __hash__(self) -> int:
-        return id(self)
-
     def exo(self, year: int) -> dict:
         """Exogenous paths (oil price, China's imports) for ``year``, clamped to the table."""
         years = self._exo_rows
