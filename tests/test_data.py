@@ -137,3 +137,76 @@ def test_no_break_between_2016_and_2017():
                 breaks.add((c, col))
     assert breaks - set(JUMP_ALLOWED) == set(), "unexplained 2016 -> 2017 jumps"
     assert set(JUMP_ALLOWED) - breaks == set(), "allow-list entries that are no longer needed"
+
+
+# --- leaders in two dimensions, the partner record and the states' static columns (README_leaders.md) ---
+
+PROCESSES = {"election", "succession", "interim", "summary_removal", "coup", "other"}
+
+
+def test_leaders_two_dimensions_and_process_are_coded_and_sourced():
+    le = pd.read_csv(DATA_DIR / "leaders.csv")
+    assert {"country", "leader", "start", "end", "ideology", "irregular", "source"} <= set(le.columns)
+    assert le.source.fillna("").str.strip().astype(bool).all()
+    assert le.economic.between(-1, 1).all() and le.ideology.between(-1, 1).all()
+    assert le.contestation.between(0, 1).all()
+    assert set(le.process) <= PROCESSES
+    assert (le.irregular == le.process.isin(["summary_removal", "coup"])).all()
+    # the process is justified by procedure, never by a bloc's reaction
+    flagged = le[le.irregular]
+    assert not flagged.source.str.contains("suspend", case=False).any()
+
+
+def test_leaders_contiguous_through_2020():
+    le = pd.read_csv(DATA_DIR / "leaders.csv")
+    assert set(le.country) == set(LAC19)
+    for c, g in le.groupby("country"):
+        g = g.sort_values("start")
+        assert (g.start.iloc[1:].values == g.end.iloc[:-1].values).all(), c
+        assert (g.start < g.end).all(), c
+        assert g.start.iloc[0] <= "2003-01-01" and g.end.iloc[-1] >= "2020-12-31", c
+
+
+def test_leaders_anchor_cases():
+    le = pd.read_csv(DATA_DIR / "leaders.csv").set_index(["country", "leader"])
+    assert le.loc[("BRA", "Michel Temer"), "process"] == "succession"
+    assert le.loc[("ECU", "Alfredo Palacio"), "process"] == "summary_removal"
+    assert le.loc[("PRY", "Federico Franco"), "process"] == "summary_removal"
+    assert le.loc[("HND", "Roberto Micheletti"), "process"] == "coup"
+    moderate = [("CHL", "Ricardo Lagos"), ("BRA", "Luiz Inácio Lula da Silva"), ("URY", "José Mujica")]
+    contestatory = [("VEN", "Hugo Chávez"), ("BOL", "Evo Morales"), ("ECU", "Rafael Correa")]
+    assert max(le.loc[k, "contestation"] for k in moderate) < 0.5
+    assert min(le.loc[k, "contestation"] for k in contestatory) >= 0.8
+    assert all(le.loc[k, "economic"] < 0 for k in moderate)
+
+
+def test_partner_record_covers_every_state_and_year_in_range():
+    r = pd.read_csv(DATA_DIR / "partner_record.csv")
+    states = pd.read_csv(DATA_DIR / "states.csv")
+    assert list(r.columns) == ["country", "year", "labour_concern", "tax_opacity", "source"]
+    assert not r.duplicated(["country", "year"]).any()
+    for c in states.iso3:
+        if c == "USA":
+            continue
+        assert sorted(r.loc[r.country == c, "year"]) == list(range(2000, 2021)), c
+    assert set(r.country) == set(LAC19)
+    assert r.labour_concern.between(0, 1).all() and r.tax_opacity.between(0, 1).all()
+    assert r.source.fillna("").str.strip().astype(bool).all()
+
+
+def test_partner_record_agrees_with_the_2007_template_story():
+    """Colombia's labour record improved before its FTA vote; Panama's TIEA (2010) removed its opacity."""
+    r = pd.read_csv(DATA_DIR / "partner_record.csv").set_index(["country", "year"])
+    assert r.loc[("COL", 2002), "labour_concern"] == 1.0
+    assert r.loc[("COL", 2011), "labour_concern"] < r.loc[("COL", 2006), "labour_concern"]
+    assert r.loc[("PAN", 2010), "tax_opacity"] == 1.0 and r.loc[("PAN", 2011), "tax_opacity"] == 0.0
+
+
+def test_states_static_columns_in_range_and_sourced():
+    s = pd.read_csv(DATA_DIR / "states.csv")
+    assert s.free_zone_share.between(0, 1).all()
+    assert s.oil_net_imports_kbd.notna().all()
+    for c in ("VEN", "MEX", "ECU", "COL"):
+        assert s.set_index("iso3").loc[c, "oil_net_imports_kbd"] < 0, c
+    for col in ("source", "source_free_zone", "source_oil"):
+        assert s[col].fillna("").str.strip().astype(bool).all(), col
