@@ -32,6 +32,10 @@ ORIENTATION = {
     "lowest_common_denominator": -0.2,
 }
 
+#: Where each economic model sits on the economic left-right axis: open-market "strategic"
+#: regionalism on the right, ALBA's "social" model of aid and state trade on the left.
+ECONOMIC_LEAN = {"strategic": 1.0, "hybrid": 0.0, "productive": -0.5, "social": -1.0, "none": 0.0}
+
 
 @dataclass(frozen=True, slots=True)
 class Weights:
@@ -43,6 +47,20 @@ class Weights:
     ideology: float = 1.0
     peer: float = 1.0
     cost: float = 1.0
+
+
+# --- a government's position: two axes ------------------------------------------------------
+
+
+def us_stance(contestation: float) -> float:
+    """From contestation of the United States in [0, 1] to a stance in [-1, 1]: the moderate
+    left that trades with the US stands near +1, the contestatory left that built ALBA near -1."""
+    return 1.0 - 2.0 * contestation
+
+
+def political_distance(econ_a: float, contest_a: float, econ_b: float, contest_b: float) -> float:
+    """Distance in [0, 1] between two positions, both axes counting equally."""
+    return (abs(econ_a - econ_b) / 2.0 + abs(contest_a - contest_b)) / 2.0
 
 
 # --- the six terms -------------------------------------------------------------------------
@@ -64,10 +82,28 @@ def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_wit
     return share_us * (preferences_at_risk + neighbours_with_deals)
 
 
-def coercion_bloc(share_us: float, orientation: float) -> float:
-    """Joining a bloc set against the US risks the market one depends on (negative); a bloc
-    friendly to the US carries no such risk."""
-    return share_us * min(0.0, orientation)
+def access_at_risk(deal_in_force: bool, preferences: bool, mfn_risk: float) -> float:
+    """How much of a state's access to the US market Washington can withdraw at will: none once
+    a treaty binds it, all of it under unilateral preferences, ``mfn_risk`` otherwise."""
+    if deal_in_force:
+        return 0.0
+    return 1.0 if preferences else mfn_risk
+
+
+def coercion_bloc(share_us: float, orientation: float, at_risk: float = 1.0) -> float:
+    """Joining a bloc set against the US risks the US market, as far as the US can withdraw
+    access (negative); a bloc friendly to the US carries no such risk."""
+    return share_us * at_risk * min(0.0, orientation)
+
+
+def lobby_stake(
+    share_us: float, exports_gdp: float, state_share: float, free_zone_share: float, scale: float
+) -> float:
+    """The export lobby's stake in the US market (Hirschman's "commercial fifth column"): US
+    exports relative to GDP, counting only private firms' domestic value added; state exporters
+    and free-zone assembly plants are not a domestic lobby."""
+    domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)
+    return min(1.0, share_us * exports_gdp * domestic_private * scale)
 
 
 def influence(lobby: float, orientation: float) -> float:
@@ -76,10 +112,30 @@ def influence(lobby: float, orientation: float) -> float:
     return lobby * orientation
 
 
-def ideology_affinity(ideology: float, orientation: float, lcd_appeal: float = 0.0) -> float:
-    """Left governments (ideology < 0) like counter-hegemonic models, right ones (> 0) the
-    acquiescent one; a lowest-common-denominator forum adds an appeal shared by all."""
-    return ideology * orientation + lcd_appeal
+def ideology_affinity(
+    economic: float,
+    contestation: float,
+    orientation: float,
+    economic_lean: float,
+    economic_share: float,
+    lcd_appeal: float = 0.0,
+    political_weight: float = 1.0,
+) -> float:
+    """A government's affinity with an institution on two axes: its stance toward the US
+    against the institution's political model, and its economic left-right against the
+    institution's economic model (``economic_share`` weighs the second). ``political_weight``
+    (>= 1) scales it with how much the institution weighs in the region: a political motive to
+    join a large bloc of the like-minded. A lowest-common-denominator forum adds an appeal
+    shared by all."""
+    political = orientation * us_stance(contestation)
+    market = economic * economic_lean
+    return political_weight * ((1.0 - economic_share) * political + economic_share * market) + lcd_appeal
+
+
+def political_weight(members_gdp_share: float, weight: float) -> float:
+    """Accession is political as well as economic: a bloc holding a large share of the region's
+    GDP offers its members a voice (1 + weight x share)."""
+    return 1.0 + weight * members_gdp_share
 
 
 def peer_pressure(peers_in: float) -> float:
@@ -87,9 +143,38 @@ def peer_pressure(peers_in: float) -> float:
     return peers_in
 
 
-def sovereignty_cost(depth: float, ideology: float) -> float:
-    """Depth of commitments, felt up to twice as much by a nationalist (left) government."""
-    return depth * (1.0 + max(0.0, -ideology))
+def sovereignty_cost(depth: float, contestation: float) -> float:
+    """Depth of commitments, felt up to twice as much by a government that contests the US."""
+    return depth * (1.0 + contestation)
+
+
+# --- the bloc, the sponsor, the US Congress ------------------------------------------------
+
+
+def bloc_character(orientation: float, others_with_us_deals: float, drift: float) -> float:
+    """What a bloc is, as one member sees it: its political model, pulled toward the hegemon as
+    the other members conclude deals with the US (Venezuela and the CAN, Kat 2022)."""
+    return orientation + drift * others_with_us_deals * (1.0 - orientation)
+
+
+def oil_bill(net_imports_kbd: float, oil_price: float, gdp_usd_bn: float) -> float:
+    """The oil-import bill as a share of GDP (zero for a net exporter)."""
+    if gdp_usd_bn <= 0.0:
+        return 0.0
+    return max(0.0, net_imports_kbd) * 365.0 * oil_price / 1e6 / gdp_usd_bn
+
+
+def sponsor_aid(capacity: float, bill: float, reference_bill: float) -> float:
+    """An oil sponsor's aid follows need (PetroCaribe): what it can spend, in proportion to the
+    member's oil-import bill relative to a reference bill."""
+    return capacity * bill / reference_bill
+
+
+def congress_hazard(rate: float, strictness: float, concern: float) -> float:
+    """Yearly chance the US Congress approves a partner's agreement: the majority's base rate,
+    lowered by the partner's labour-rights and tax-transparency concerns where the majority
+    applies the May 2007 template (``strictness`` > 0)."""
+    return rate * math.exp(-strictness * concern)
 
 
 # --- putting terms together ----------------------------------------------------------------

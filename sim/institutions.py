@@ -8,14 +8,16 @@ from .decision import ORIENTATION
 from .scenario import Institution
 
 #: Stages of an agreement with the US, in order; a later stage implies the earlier ones.
-US_STAGES = ("requested", "negotiating", "signed", "ratified", "in_force")
+US_STAGES = ("requested", "negotiating", "concluded", "signed", "ratified", "in_force")
 STAGE_RANK = {s: i + 1 for i, s in enumerate(US_STAGES)}
 #: Statuses that count as "in" an institution (for peers, blocs' size and the fit score).
 ACTIVE = frozenset({"member", "signed", "ratified", "in_force"})
 #: Statuses that count as having (or about to have) a deal with the US.
 US_DEAL = frozenset({"signed", "ratified", "in_force"})
 #: Statuses a neighbour's US deal counts from, for the domino effect: talks already threaten.
-US_TALKS = frozenset({"negotiating", "signed", "ratified", "in_force"})
+US_TALKS = frozenset({"negotiating", "concluded", "signed", "ratified", "in_force"})
+#: Statuses at which a deal's text exists: what changes a bloc whose member holds it.
+US_TEXT = frozenset({"concluded", "signed", "ratified", "in_force"})
 
 
 @dataclass
@@ -28,9 +30,8 @@ class InstitutionState:
     founded: bool = False
     founded_step: int | None = None
     closed: bool = False
+    #: orientation toward the US of its political model (how members see it: model.character)
     orientation: float = 0.0
-    #: orientation this step: the political model blended with the members' alignment
-    effective_orientation: float = 0.0
     members: set[str] = field(default_factory=set)
 
     @classmethod
@@ -43,7 +44,6 @@ class InstitutionState:
             scope=scope,
             founded=spec.founding is None,
             orientation=o,
-            effective_orientation=o,
         )
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from . import decision as rules
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
-from .institutions import ACTIVE, US_DEAL, US_TALKS, InstitutionState
+from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, US_TEXT, InstitutionState
 from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
 
@@ -77,7 +77,8 @@ class TradeBlocsModel(mesa.Model):
         self.weights = rules.Weights(p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost)
         self.calendar = sc.calendar()
         self._policy_calendar()
-        self.tables = load_tables(sc.data.trade, sc.data.leaders, sc.data.states, sc.data.bilateral)
+        d = sc.data
+        self.tables = load_tables(d.trade, d.leaders, d.states, d.bilateral, d.partner_record)
         self.steps_done = 0
         self.events: list[dict] = []
         self._spells: list[dict] = []
@@ -118,6 +119,11 @@ class TradeBlocsModel(mesa.Model):
         self._us_deal_insts = [
             iid for iid, i in self.insts.items() if i.includes_us and i.kind != "preference"
         ]
+        #: 1.0 where a state holds the text of a US deal (concluded or further): what changes a bloc
+        self._text = np.zeros(len(self.states))
+        #: per bloc, how each state sees its character (political model pulled by members' deals)
+        self._character: dict[str, np.ndarray] = {}
+        self._gdp_share: dict[str, np.ndarray] = {}
         self._peers: dict[str, np.ndarray] = {}
         self._market: dict[str, np.ndarray] = {}
 
@@ -132,9 +138,8 @@ class TradeBlocsModel(mesa.Model):
                 row["share_china"],
                 row["share_region"],
             )
-            term = self._term_at(s.iso3, t0)
-            s.leader, s.ideology, s.irregular = term["leader"], term["ideology"], term["irregular"]
-            s.leaning = s.ideology
+            self._install(s, self._term_at(s.iso3, t0))
+            s.leaning_economic, s.leaning_contestation = s.economic, s.contestation
             s.lobby = self._lobby_target(s)
         self._china_prev = self._china(self.calendar.year(0) - 1)
 
@@ -182,6 +187,8 @@ class TradeBlocsModel(mesa.Model):
                     "share_china": "share_china",
                     "share_region": "share_region",
                     "share_rest": "share_rest",
+                    "economic": "economic",
+                    "contestation": "contestation",
                     "ideology": "ideology",
                     "leader": "leader",
                     "lobby": "lobby",
@@ -277,7 +284,12 @@ class TradeBlocsModel(mesa.Model):
                 "end": "",
             }
             self._step_starts[key] = self.steps_done
-        self._align[self._idx[state.iso3]] = ALIGNMENT_SCORE[state.alignment]
+        i = self._idx[state.iso3]
+        self._align[i] = ALIGNMENT_SCORE[state.alignment]
+        if inst.includes_us and inst.kind != "preference":
+            self._text[i] = float(
+                any(v in US_TEXT and self.insts[k].includes_us for k, v in state.status.items())
+            )
         if log:
             act = action or {"member": "joined"}.get(status or "", status or "left")
             self.log_event(
@@ -349,13 +361,17 @@ class TradeBlocsModel(mesa.Model):
     def _refresh(self) -> None:
         """Recompute per-step aggregates states read: peers, neighbours' deals, orientations."""
         self.open_insts = [i for i in self.insts.values() if i.open]
-        ideo = np.fromiter((s.ideology for s in self.states), float, len(self.states))
-        aff = 1.0 - np.abs(ideo[:, None] - ideo[None, :]) / 2.0
+        n = len(self.states)
+        econ = np.fromiter((s.economic for s in self.states), float, n)
+        cont = np.fromiter((s.contestation for s in self.states), float, n)
+        dist = rules.political_distance(econ[:, None], cont[:, None], econ[None, :], cont[None, :])
+        aff = 1.0 - dist
         np.fill_diagonal(aff, 0.0)
+        gdp = np.fromiter((s.gdp for s in self.states), float, n)
+        total_gdp = float(gdp.sum()) or 1.0
         has_deal = np.minimum(1.0, sum(self._in[i] for i in self._us_deal_insts))
         nd = (self._same_sub @ has_deal) / self._n_sub
         self.neighbour_deals = dict(zip(self._iso_list, nd.tolist(), strict=True))
-        align = self._align
         bilateral = self.tables.bilateral_matrix(self.calendar.year(self.steps_done), self._iso_list)
         drift = self.p.bloc_drift
         self.capacity = self.sponsor_capacity()
@@ -367,11 +383,12 @@ class TradeBlocsModel(mesa.Model):
             self._peers[iid] = ((aff * scope[None, :]) @ inn) / np.maximum(others, 1.0)
             # exports going to the members (or, before any, to the states it could take in)
             self._market[iid] = bilateral @ (inn if inst.members else self._scope[iid])
-            if inst.kind == "bloc" and inst.members:
-                mean_align = float(align @ inn) / float(inn.sum())
-                inst.effective_orientation = (1 - drift) * inst.orientation + drift * mean_align
-            else:
-                inst.effective_orientation = inst.orientation
+            if inst.kind == "bloc":
+                # as each state sees it: the other members' share of US deals and of the region's GDP
+                others = np.maximum(inn.sum() - inn, 1.0)
+                with_deals = (inn @ self._text - inn * self._text) / others
+                self._character[iid] = rules.bloc_character(inst.orientation, with_deals, drift)
+                self._gdp_share[iid] = (inn @ gdp - inn * gdp) / total_gdp
 
     def market_in(self, iso3: str, iid: str) -> float:
         """Share of this state's exports that go to the institution's members (IMF DOTS)."""
@@ -379,6 +396,30 @@ class TradeBlocsModel(mesa.Model):
 
     def peers_in(self, iso3: str, iid: str) -> float:
         return float(self._peers[iid][self._idx[iso3]])
+
+    def character(self, state: LatinState, inst: InstitutionState) -> float:
+        """The institution's orientation toward the US as ``state`` sees it now."""
+        if inst.kind != "bloc":
+            return inst.orientation
+        return float(self._character[inst.id][self._idx[state.iso3]])
+
+    def others_gdp_share(self, state: LatinState, inst: InstitutionState) -> float:
+        """Share of the region's GDP held by the bloc's other members."""
+        return float(self._gdp_share[inst.id][self._idx[state.iso3]]) if inst.kind == "bloc" else 0.0
+
+    def access_at_risk(self, state: LatinState) -> float:
+        """How much of the state's US market access Washington could withdraw (see rules)."""
+        in_force = state.fta_stage == STAGE_RANK["in_force"]
+        prefs = any(
+            self.insts[k].kind == "preference" and v in ("member", "suspended")
+            for k, v in state.status.items()
+        )
+        return rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk)
+
+    def oil_bill(self, state: LatinState) -> float:
+        """The state's oil-import bill as a share of its GDP this year."""
+        price = self.oil_price(self.calendar.year(self.steps_done))
+        return rules.oil_bill(state.oil_imports_kbd, price, state.gdp)
 
     def preferences_at_risk(self, state: LatinState) -> float:
         """Unilateral preferences a state could lose: standing threat plus nearing expiry."""
@@ -391,10 +432,18 @@ class TradeBlocsModel(mesa.Model):
             lapse = max(0.0, 1.0 - (upcoming[0] - now) / self.p.atpdea_horizon)
         return min(1.0, self.p.certification_threat + lapse)
 
-    def requirements_met(self, state: LatinState, inst: InstitutionState) -> bool:
-        for r in inst.spec.requires:
-            if r == "us_agreement":
-                if not any(self.insts[k].includes_us and v in US_DEAL for k, v in state.status.items()):
+    def requirements_met(
+        self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None
+    ) -> bool:
+        """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``):
+        ``us_agreement`` is a US deal signed or further, ``us_agreement_in_force`` one in force."""
+        for r in inst.spec.requires if requires is None else requires:
+            if r in ("us_agreement", "us_agreement_in_force"):
+                held = US_DEAL if r == "us_agreement" else {"in_force"}
+                if not any(
+                    self.insts[k].includes_us and self.insts[k].kind != "preference" and v in held
+                    for k, v in state.status.items()
+                ):
                     return False
             elif state.status.get(r) not in ACTIVE:
                 return False
@@ -414,12 +463,9 @@ class TradeBlocsModel(mesa.Model):
         oil = self.oil_price(self.calendar.year(self.steps_done))
         return self.p.sponsor_aid * oil / self.p.oil_reference
 
-    def sponsor_aid(self, inst: InstitutionState) -> float:
-        """Aid a sponsor pays members, only while it is in."""
-        sponsor = inst.spec.sponsor
-        if sponsor is None or sponsor not in inst.members:
-            return 0.0
-        return self.capacity
+    def sponsor_in(self, inst: InstitutionState) -> bool:
+        """A sponsor pays only while it is a member."""
+        return inst.spec.sponsor is not None and inst.spec.sponsor in inst.members
 
     # --- US policy -----------------------------------------------------------------------
 
@@ -433,11 +479,12 @@ class TradeBlocsModel(mesa.Model):
         pol = self.scenario.us_policy
         self._cl_steps = self._window_steps(pol.competitive_liberalization)
         self._tpa_steps = self._window_steps(pol.tpa)
-        self._congress = [0.0] * (self.calendar.n_steps + 1)
+        #: per step: (the majority's base approval rate, how strictly it applies the template)
+        self._congress = [(0.0, 0.0)] * (self.calendar.n_steps + 1)
         for c in pol.congress:
             for k in self._window_steps([c]):
                 if 0 <= k < len(self._congress):
-                    self._congress[k] = c.approval_rate
+                    self._congress[k] = (c.approval_rate, c.conditions)
         self._atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
 
     def us_takes_requests(self, inst: InstitutionState) -> bool:
@@ -448,16 +495,21 @@ class TradeBlocsModel(mesa.Model):
             return True
         return self.steps_done in self._cl_steps
 
-    def can_sign(self, state: LatinState, inst: InstitutionState) -> bool:
-        """Talks can close only under trade promotion authority, after a minimum time."""
-        if self.steps_done not in self._tpa_steps:
-            return False
-        started = self._step_starts.get((state.iso3, inst.id), 0)
+    def can_sign(self) -> bool:
+        """Concluded talks can be signed only under trade promotion authority."""
+        return self.steps_done in self._tpa_steps
+
+    def talks_long_enough(self, state: LatinState, iid: str) -> bool:
+        """Talks conclude only after a minimum time at the table."""
+        started = self._step_starts.get((state.iso3, iid), 0)
         return (self.steps_done - started) / self.calendar.steps_per_year >= self.p.min_negotiation_years
 
-    def congress_rate(self) -> float:
-        """Yearly chance Congress approves a signed agreement now."""
-        return self._congress[min(self.steps_done, len(self._congress) - 1)]
+    def congress_hazard(self, state: LatinState) -> float:
+        """Yearly chance Congress approves this partner's signed agreement now: the majority's
+        rate, lowered by the partner's labour and tax record where the template applies."""
+        rate, conditions = self._congress[min(self.steps_done, len(self._congress) - 1)]
+        concern = self.tables.concern(state.iso3, self.calendar.year(self.steps_done))
+        return rules.congress_hazard(rate, conditions * self.p.template_strictness, concern)
 
     def bring_into_force(self) -> None:
         """Agreements ratified at home and approved by Congress enter into force after a lag."""
@@ -523,23 +575,33 @@ class TradeBlocsModel(mesa.Model):
     def _election(self, s: LatinState, term: dict) -> None:
         """A new government: from the data (historical) or drawn from the electorate."""
         if self.scenario.elections == "historical":
-            s.leader, s.ideology, s.irregular = term["leader"], term["ideology"], term["irregular"]
-            self.log_event(s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f})")
+            self._install(s, term)
+            self.log_event(s.iso3, "", "election", forced=True, note=_position(s))
             return
         if term["irregular"]:
             return  # coups and impeachments are not the electorate's doing
         p = self.p
         growth = self._growth(s)
-        mean = (
-            s.leaning
+        # the economy rewards the incumbent's side, the lobby pulls right and toward the US
+        incumbent = 1 if s.economic >= 0 else -1
+        economic = (
+            s.leaning_economic
             + p.election_lobby_pull * (s.lobby - 0.3)
-            + p.election_economy_pull * (growth - 0.03) * (1 if s.ideology >= 0 else -1)
+            + p.election_economy_pull * (growth - 0.03) * incumbent
         )
-        draw = mean + p.election_sd * float(self.rng.standard_normal())
-        s.ideology = max(-1.0, min(1.0, draw))
+        contestation = s.leaning_contestation - p.election_lobby_pull * (s.lobby - 0.3) / 2.0
+        z1, z2 = self.rng.standard_normal(2)
+        s.economic = max(-1.0, min(1.0, economic + p.election_sd * float(z1)))
+        s.contestation = max(0.0, min(1.0, contestation + p.election_sd * float(z2) / 2.0))
         s.leader = f"elected {self.calendar.label(self.steps_done)}"
         s.irregular = False
-        self.log_event(s.iso3, "", "election", note=f"{s.leader} ({s.ideology:+.2f})")
+        self.log_event(s.iso3, "", "election", note=_position(s))
+
+    @staticmethod
+    def _install(s: LatinState, term: dict) -> None:
+        """A government from the leaders table takes office."""
+        s.leader, s.irregular = term["leader"], bool(term["irregular"])
+        s.economic, s.contestation = float(term["economic"]), float(term["contestation"])
 
     def _growth(self, s: LatinState) -> float:
         y = self.calendar.year(self.steps_done)
@@ -551,12 +613,10 @@ class TradeBlocsModel(mesa.Model):
         note = iv.note or "scenario intervention"
         if iv.kind == "election":
             s = self.by_iso[iv.country]
-            s.ideology = iv.ideology
+            s.economic, s.contestation = iv.economic, iv.contestation
             s.leader = iv.leader or s.leader
             s.irregular = False
-            self.log_event(
-                s.iso3, "", "election", forced=True, note=f"{s.leader} ({s.ideology:+.2f}); {note}"
-            )
+            self.log_event(s.iso3, "", "election", forced=True, note=f"{_position(s)}; {note}")
         elif iv.kind == "status":
             s = self.by_iso[iv.country]
             if iv.status == "in_force" and s.status.get(iv.institution) not in (
@@ -608,8 +668,15 @@ class TradeBlocsModel(mesa.Model):
             for s in self.states:
                 if s.status.get(inst.id) != "acceding":
                     continue
-                vetoes = [m for m in members if abs(m.leaning - s.ideology) > p.approval_distance]
-                if not vetoes and self.random.random() < rules.per_step(0.5, spy):
+                vetoes = [
+                    m
+                    for m in members
+                    if rules.political_distance(
+                        m.leaning_economic, m.leaning_contestation, s.economic, s.contestation
+                    )
+                    > p.approval_distance
+                ]
+                if not vetoes and self.random.random() < rules.per_step(p.accession_rate, spy):
                     self.set_status(
                         s, inst.id, "member", action="joined", note="accession approved by all members"
                     )
@@ -619,7 +686,7 @@ class TradeBlocsModel(mesa.Model):
                     inst.spec.democratic_clause
                     and s.irregular
                     and s.status.get(inst.id) == "member"
-                    and self.random.random() < rules.per_step(0.8, spy)
+                    and self.random.random() < rules.per_step(p.clause_rate, spy)
                 ):
                     self.set_status(s, inst.id, "suspended", note="democratic clause")
             if inst.spec.democratic_clause:
@@ -629,9 +696,17 @@ class TradeBlocsModel(mesa.Model):
             # cohesion: the others suspend a member far from their median
             if inst.spec.cohesion_rule and len(members) >= 3:
                 for s in members:
-                    others = [m.ideology for m in members if m is not s]
-                    far = abs(s.ideology - statistics.median(others)) > p.suspension_distance
-                    if far and self.random.random() < rules.per_step(0.5, spy):
+                    others = [m for m in members if m is not s]
+                    far = (
+                        rules.political_distance(
+                            s.economic,
+                            s.contestation,
+                            statistics.median(m.economic for m in others),
+                            statistics.median(m.contestation for m in others),
+                        )
+                        > p.suspension_distance
+                    )
+                    if far and self.random.random() < rules.per_step(p.cohesion_rate, spy):
                         self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
 
     def _try_found(self, inst: InstitutionState) -> None:
@@ -645,6 +720,9 @@ class TradeBlocsModel(mesa.Model):
                     keen.append(s)
         sponsor = inst.spec.sponsor
         if sponsor and sponsor not in {s.iso3 for s in keen}:
+            return
+        # someone must propose it: a keen state holding what the proposer needs
+        if f.proposer_requires and not any(self.requirements_met(s, inst, f.proposer_requires) for s in keen):
             return
         rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
         if len(keen) >= f.min_founders and self.random.random() < rate:
@@ -682,9 +760,8 @@ class TradeBlocsModel(mesa.Model):
         return base * ex.oil_scale
 
     def _lobby_target(self, s: LatinState) -> float:
-        """The export lobby's stake: private exports to the US relative to GDP."""
-        private = 1.0 - s.state_exports
-        return min(1.0, s.share_us * s.exports_gdp * private * self.p.lobby_scale)
+        """The export lobby's stake (rules.lobby_stake)."""
+        return rules.lobby_stake(s.share_us, s.exports_gdp, s.state_exports, s.free_zone, self.p.lobby_scale)
 
     def _update_economy(self, s: LatinState, year: int) -> None:
         row = self.tables.trade_row(s.iso3, year)
@@ -720,7 +797,8 @@ class TradeBlocsModel(mesa.Model):
             s.share_region *= k
             s.share_china = cn
             s.lobby += adjust * (self._lobby_target(s) - s.lobby)
-            s.leaning += lean * (s.ideology - s.leaning)
+            s.leaning_economic += lean * (s.economic - s.leaning_economic)
+            s.leaning_contestation += lean * (s.contestation - s.leaning_contestation)
 
     # --- model-level indicators ----------------------------------------------------------
 
@@ -741,6 +819,10 @@ class TradeBlocsModel(mesa.Model):
         """GDP-weighted mean alignment: +1 US deal in force, +0.5 pending, -1 ALBA."""
         tot = sum(s.gdp for s in self.states)
         return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
+
+
+def _position(s: LatinState) -> str:
+    return f"{s.leader} (economic {s.economic:+.2f}, contestation {s.contestation:.2f})"
 
 
 def _members_reporter(iid: str):

@@ -21,6 +21,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 STATUSES = (
     "requested",
     "negotiating",
+    "concluded",
     "signed",
     "ratified",
     "in_force",
@@ -28,6 +29,10 @@ STATUSES = (
     "acceding",
     "suspended",
 )
+
+
+#: requirement names that stand for a deal with the US rather than an institution id
+US_REQUIREMENTS = ("us_agreement", "us_agreement_in_force")
 
 
 class ScenarioError(ValueError):
@@ -56,6 +61,12 @@ class CongressPeriod(Window):
     """How readily the US Congress approves signed agreements in a period (hazard per year)."""
 
     approval_rate: float = Field(ge=0, le=1)
+    conditions: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="how strictly the majority applies the May 2007 labour/transparency template",
+    )
 
 
 class TimeSpec(_Strict):
@@ -78,6 +89,12 @@ class Parameters(_Strict):
     # choice
     inertia: float = Field(1.0, ge=0, description="utility of staying put")
     temperature: float = Field(0.15, gt=0, description="logit noise of choices")
+    economic_share: float = Field(
+        0.3, ge=0, le=1, description="weight of the economic axis (vs stance toward the US) in affinity"
+    )
+    political_weight: float = Field(
+        1.0, ge=0, description="extra affinity per unit of the region's GDP a bloc's members hold"
+    )
     # state-side details
     lcd_appeal: float = Field(
         1.5, description="affinity of every government for a lowest-common-denominator forum"
@@ -96,15 +113,21 @@ class Parameters(_Strict):
         0.5,
         ge=0,
         le=1,
-        description="weight of members' US alignment in a bloc's effective orientation",
+        description="how far the other members' US deals pull a bloc's character toward the US",
     )
     exit_cost: float = Field(0.5, ge=0, description="extra cost of leaving an institution one is in")
+    mfn_access_risk: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="share of access the US could withdraw from a state with neither deal nor preferences",
+    )
     # US side
     us_accept_rate: float = Field(
         0.6, ge=0, le=1, description="yearly chance the US opens talks with a willing requester"
     )
-    us_min_ideology: float = Field(
-        -0.6, ge=-1, le=1, description="ideology below which the US walks away from talks"
+    us_max_contestation: float = Field(
+        0.7, ge=0, le=1, description="contestation above which the US walks away from talks"
     )
     us_walkaway_rate: float = Field(
         0.5, ge=0, le=1, description="yearly chance of walking away from an unwilling partner"
@@ -112,10 +135,22 @@ class Parameters(_Strict):
     demand_step: float = Field(
         0.03, ge=0, description="rise in US demands (sovereignty cost) with each deal signed"
     )
-    min_negotiation_years: float = Field(1.5, ge=0)
-    implementation_years: float = Field(0.75, ge=0, description="from US approval to entry into force")
-    atpdea_suspend_ideology: float = Field(-0.7, ge=-1, le=1)
-    atpdea_suspend_rate: float = Field(0.3, ge=0, le=1)
+    min_negotiation_years: float = Field(1.5, ge=0, description="talks last at least this long")
+    conclusion_rate: float = Field(
+        0.6, ge=0, le=1, description="yearly chance talks conclude once the minimum time has passed"
+    )
+    template_strictness: float = Field(
+        2.0,
+        ge=0,
+        description="how much a partner's labour and tax concerns lower approval under the template",
+    )
+    implementation_years: float = Field(
+        0.75, ge=0, description="from US approval to entry into force (the partner's implementing reforms)"
+    )
+    atpdea_suspend_contestation: float = Field(
+        0.75, ge=0, le=1, description="contestation above which the US may suspend preferences"
+    )
+    atpdea_suspend_rate: float = Field(0.3, ge=0, le=1, description="yearly chance of that suspension")
     # blocs
     founding_rate: float = Field(
         0.3,
@@ -124,16 +159,27 @@ class Parameters(_Strict):
         description="yearly chance an endogenous founding happens once its rule holds",
     )
     approval_distance: float = Field(
-        1.0, ge=0, description="ideological distance above which a member vetoes an accession"
+        0.5, ge=0, le=1, description="political distance above which a member vetoes an accession"
+    )
+    accession_rate: float = Field(
+        0.5, ge=0, le=1, description="yearly chance the members ratify an unopposed accession"
+    )
+    clause_rate: float = Field(
+        0.8, ge=0, le=1, description="yearly chance a democratic clause is applied to an irregular government"
     )
     suspension_distance: float = Field(
-        1.3,
+        0.6,
         ge=0,
+        le=1,
         description="distance from the other members' median that gets a member suspended",
     )
+    cohesion_rate: float = Field(0.5, ge=0, le=1, description="yearly chance the cohesion rule is applied")
     sponsor_aid: float = Field(1.0, ge=0, description="value of a sponsor's aid at the reference oil price")
     oil_reference: float = Field(
         60.0, gt=0, description="oil price (US$) at which sponsor aid equals sponsor_aid"
+    )
+    oil_bill_reference: float = Field(
+        0.05, gt=0, description="oil-import bill (share of GDP) at which a member receives full aid"
     )
     # dynamics
     trade_creation: float = Field(
@@ -165,6 +211,10 @@ class Founding(_Strict):
     date: str | None = None
     endogenous: bool = False
     min_founders: int = Field(2, ge=1)
+    proposer_requires: list[str] = Field(
+        default_factory=list,
+        description="what the state that proposes the founding must hold, e.g. [us_agreement_in_force]",
+    )
     _v = field_validator("date", mode="before")(lambda v: _check_date(v))
 
 
@@ -241,7 +291,8 @@ class Intervention(_Strict):
     country: str | None = None
     institution: str | None = None
     status: str | None = None
-    ideology: float | None = Field(None, ge=-1, le=1)
+    economic: float | None = Field(None, ge=-1, le=1, description="economic left (-1) to right (+1)")
+    contestation: float | None = Field(None, ge=0, le=1, description="contestation of the US, 0 to 1")
     leader: str | None = None
     members: list[str] = Field(default_factory=list)
     note: str = ""
@@ -255,6 +306,7 @@ class DataPaths(_Strict):
     leaders: str | None = None
     states: str | None = None
     bilateral: str | None = None
+    partner_record: str | None = None
 
 
 class Scenario(_Strict):
@@ -281,8 +333,16 @@ class Scenario(_Strict):
         from .tables import DATA_DIR
 
         h = hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode())
-        paths = [self.data.trade, self.data.leaders, self.data.states, self.data.bilateral, None]
-        defaults = ["trade.csv", "leaders.csv", "states.csv", "bilateral.csv", "exogenous.csv"]
+        d = self.data
+        paths = [d.trade, d.leaders, d.states, d.bilateral, d.partner_record, None]
+        defaults = [
+            "trade.csv",
+            "leaders.csv",
+            "states.csv",
+            "bilateral.csv",
+            "partner_record.csv",
+            "exogenous.csv",
+        ]
         for p, d in zip(paths, defaults, strict=True):
             h.update(Path(p or DATA_DIR / d).read_bytes())
         return h.hexdigest()[:16]
@@ -387,7 +447,7 @@ def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
 def _cross_check(sc: Scenario) -> list[str]:
     """Checks that span sections: known countries and institutions, dates inside the run."""
     out: list[str] = []
-    for field in ("trade", "leaders", "states", "bilateral"):
+    for field in ("trade", "leaders", "states", "bilateral", "partner_record"):
         p = getattr(sc.data, field)
         if p is not None and not Path(p).exists():
             out.append(f"data.{field}: file not found: {p}")
@@ -423,8 +483,9 @@ def _cross_check(sc: Scenario) -> list[str]:
             country(c, f"institutions.{iid}.veto_states[{j}]")
         if inst.sponsor:
             country(inst.sponsor, f"institutions.{iid}.sponsor")
-        for j, r in enumerate(inst.requires):
-            if r != "us_agreement" and r not in insts:
+        reqs = [*inst.requires, *(inst.founding.proposer_requires if inst.founding else [])]
+        for j, r in enumerate(reqs):
+            if r not in US_REQUIREMENTS and r not in insts:
                 out.append(f"institutions.{iid}.requires[{j}]: unknown requirement {r!r}")
     for i, c in enumerate(sc.compatibility):
         institution(c.a, f"compatibility[{i}].a")
@@ -441,8 +502,8 @@ def _cross_check(sc: Scenario) -> list[str]:
         institution(iv.institution, f"{where}.institution")
         for j, m in enumerate(iv.members):
             country(m, f"{where}.members[{j}]")
-        if iv.kind in ("election",) and (iv.country is None or iv.ideology is None):
-            out.append(f"{where}: an election needs country and ideology")
+        if iv.kind == "election" and (iv.country is None or iv.economic is None or iv.contestation is None):
+            out.append(f"{where}: an election needs country, economic and contestation")
         if iv.kind in ("status", "end_status") and (iv.country is None or iv.institution is None):
             out.append(f"{where}: a {iv.kind} intervention needs country and institution")
         if iv.kind == "status" and iv.status not in STATUSES:

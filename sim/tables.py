@@ -39,6 +39,7 @@ class Tables:
     leaders: pd.DataFrame
     exogenous: pd.DataFrame
     bilateral: pd.DataFrame
+    partner_record: pd.DataFrame
     _trade_rows: dict[str, list[dict]] = field(init=False, repr=False)
     _exo_rows: dict[int, dict] = field(init=False, repr=False)
     #: iso3 -> the states table's row
@@ -51,6 +52,14 @@ class Tables:
             c: g.sort_values("year").to_dict("records") for c, g in self.trade.groupby("country")
         }
         self._exo_rows = {int(r["year"]): r for r in self.exogenous.to_dict("records")}
+        rec = self.partner_record
+        self._concern = {
+            (c, int(y)): max(float(lab), float(tax))
+            for c, y, lab, tax in zip(
+                rec["country"], rec["year"], rec["labour_concern"], rec["tax_opacity"], strict=True
+            )
+        }
+        self._record_years = (int(rec["year"].min()), int(rec["year"].max())) if len(rec) else (0, 0)
         self.state_info = self.states.set_index("iso3").to_dict("index")
         lead = self.leaders.assign(
             start_t=self.leaders["start"].map(_iso_to_year), end_t=self.leaders["end"].map(_iso_to_year)
@@ -77,6 +86,13 @@ class Tables:
                 mat[pos[c], pos[p]] = v
         return mat
 
+    def concern(self, iso3: str, year: int) -> float:
+        """What the US Congress's template looks at in a partner: the larger of its labour-rights
+        concern and its tax opacity in ``year``, clamped to the years the table covers (0 where
+        the record has no row for the state)."""
+        y0, y1 = self._record_years
+        return self._concern.get((iso3, min(max(year, y0), y1)), 0.0)
+
     def exo(self, year: int) -> dict:
         """Exogenous paths (oil price, China's imports) for ``year``, clamped to the table."""
         years = self._exo_rows
@@ -89,6 +105,7 @@ def load_tables(
     leaders: str | None = None,
     states: str | None = None,
     bilateral: str | None = None,
+    partner_record: str | None = None,
 ) -> Tables:
     """Load the shipped tables, or replacements given as paths (a scenario's ``data:`` key)."""
     t = Tables(
@@ -97,6 +114,7 @@ def load_tables(
         leaders=_read("leaders.csv", leaders),
         exogenous=_read("exogenous.csv"),
         bilateral=_read("bilateral.csv", bilateral),
+        partner_record=_read("partner_record.csv", partner_record),
     )
     return t
 

@@ -41,28 +41,29 @@ def test_lobby_pulls_toward_the_us_and_against_counter_hegemonic_blocs():
     assert d.influence(0.0, d.ORIENTATION["counter_hegemonic"]) == 0
 
 
-def test_left_government_scores_alba_above_a_us_fta_all_else_equal():
+def _affinity(economic: float, contestation: float, political_model: str, economic_model: str) -> float:
+    return d.ideology_affinity(
+        economic, contestation, d.ORIENTATION[political_model], d.ECONOMIC_LEAN[economic_model], 0.3
+    )
+
+
+def test_contesting_left_government_scores_alba_above_a_us_fta_all_else_equal():
     w = d.Weights()
-    left = -0.8
+    economic, contestation = -0.8, 0.9
+    common = {"econ": 0.1, "coercion": 0.0, "influence": 0.0, "peer": 0.2}
     alba = d.weigh(
         {
-            "econ": 0.1,
-            "coercion": 0.0,
-            "influence": 0.0,
-            "ideology": d.ideology_affinity(left, d.ORIENTATION["counter_hegemonic"]),
-            "peer": 0.2,
-            "cost": d.sovereignty_cost(0.3, left),
+            **common,
+            "ideology": _affinity(economic, contestation, "counter_hegemonic", "social"),
+            "cost": d.sovereignty_cost(0.2, contestation),
         },
         w,
     )
     fta = d.weigh(
         {
-            "econ": 0.1,
-            "coercion": 0.0,
-            "influence": 0.0,
-            "ideology": d.ideology_affinity(left, d.ORIENTATION["acquiescent"]),
-            "peer": 0.2,
-            "cost": d.sovereignty_cost(0.3, left),
+            **common,
+            "ideology": _affinity(economic, contestation, "acquiescent", "strategic"),
+            "cost": d.sovereignty_cost(0.4, contestation),
         },
         w,
     )
@@ -70,8 +71,8 @@ def test_left_government_scores_alba_above_a_us_fta_all_else_equal():
 
 
 def test_right_government_prefers_the_acquiescent_model():
-    assert d.ideology_affinity(0.7, d.ORIENTATION["acquiescent"]) > d.ideology_affinity(
-        0.7, d.ORIENTATION["counter_hegemonic"]
+    assert _affinity(0.7, 0.0, "acquiescent", "strategic") > _affinity(
+        0.7, 0.0, "counter_hegemonic", "social"
     )
 
 
@@ -80,8 +81,8 @@ def test_coercion_deters_joining_a_bloc_hostile_to_the_us():
     assert d.coercion_bloc(0.5, d.ORIENTATION["acquiescent"]) == 0
 
 
-def test_sovereignty_cost_is_felt_more_by_nationalist_governments():
-    assert d.sovereignty_cost(0.4, -0.9) > d.sovereignty_cost(0.4, 0.0) == d.sovereignty_cost(0.4, 0.8)
+def test_sovereignty_cost_is_felt_more_by_governments_that_contest_the_us():
+    assert d.sovereignty_cost(0.4, 0.9) > d.sovereignty_cost(0.4, 0.3) > d.sovereignty_cost(0.4, 0.0)
 
 
 def test_peer_pressure_is_the_share_of_peers_in():

@@ -99,12 +99,12 @@ def test_requesting_a_us_fta_costs_a_mercosur_member_its_membership_value(baseli
 def test_neighbours_us_talks_make_the_andean_bloc_less_attractive_to_a_radical_left_member(
     baseline,
 ):
-    """The link the seed draws: Colombia's and Peru's US talks pushed Venezuela out of the CAN."""
+    """The link the seed draws: Colombia's and Peru's concluded US deals pushed Venezuela out of the CAN."""
     m = TradeBlocsModel(baseline, seed=3, collect="none")
     ven, can = m.by_iso["VEN"], m.insts["CAN"]
     before, _ = ven.value_of(can)
     for c in ("COL", "PER", "ECU"):
-        m.set_status(m.by_iso[c], "US_FTA", "negotiating")
+        m.set_status(m.by_iso[c], "US_FTA", "concluded")
     m._refresh()
     after, _ = ven.value_of(can)
     assert after < before

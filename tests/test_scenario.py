@@ -66,7 +66,7 @@ def test_unknown_key_is_an_error(tmp_path):
 
 
 def test_unknown_country_code_is_an_error(tmp_path):
-    iv = [{"date": "2006Q3", "kind": "election", "country": "XYZ", "ideology": -0.5}]
+    iv = [{"date": "2006Q3", "kind": "election", "country": "XYZ", "economic": -0.5, "contestation": 0.8}]
     with pytest.raises(ScenarioError, match=r"interventions\[0\]\.country: unknown country code 'XYZ'"):
         load_scenario(child(tmp_path, {"interventions": iv}))
 
@@ -86,7 +86,7 @@ def test_unknown_institution_is_an_error(tmp_path):
 
 
 def test_date_outside_the_run_is_an_error(tmp_path):
-    iv = [{"date": "2021Q1", "kind": "election", "country": "PER", "ideology": -0.5}]
+    iv = [{"date": "2021Q1", "kind": "election", "country": "PER", "economic": -0.5, "contestation": 0.8}]
     with pytest.raises(ScenarioError, match=r"interventions\[0\]\.date: date 2021Q1 is outside the run"):
         load_scenario(child(tmp_path, {"interventions": iv}))
 

@@ -1,0 +1,261 @@
+"""One test (or a few) per mechanism of the paths issue, each failing when its mechanism is off.
+
+Pure functions are checked on hand-built numbers; the model-level checks put a state of the
+uncalibrated baseline in a chosen situation and read what the rules make of it. Every check is
+about a mechanism, not about a named country: the states are picked by what the data say of
+them (an oil exporter, a free-zone assembler, ...).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim import TradeBlocsModel
+from sim import decision as d
+
+BASE = "baseline_2003_2016"
+
+
+@pytest.fixture()
+def model() -> TradeBlocsModel:
+    return TradeBlocsModel(BASE, seed=3, collect="none")
+
+
+def _state(m: TradeBlocsModel, **where):
+    """The first state whose attributes match ``where`` (callables are predicates)."""
+    for s in m.states:
+        if all(v(getattr(s, k)) if callable(v) else getattr(s, k) == v for k, v in where.items()):
+            return s
+    raise LookupError(where)
+
+
+# --- ideology in two dimensions -------------------------------------------------------------
+
+
+def test_moderate_left_trades_with_the_us_where_the_contestatory_left_does_not():
+    fta, alba = d.ORIENTATION["acquiescent"], d.ORIENTATION["counter_hegemonic"]
+    lean_fta, lean_alba = d.ECONOMIC_LEAN["strategic"], d.ECONOMIC_LEAN["social"]
+    moderate = dict(economic=-0.4, contestation=0.15, economic_share=0.3)
+    contesting = dict(economic=-0.4, contestation=0.9, economic_share=0.3)
+    assert d.ideology_affinity(orientation=fta, economic_lean=lean_fta, **moderate) > 0
+    assert d.ideology_affinity(orientation=fta, economic_lean=lean_fta, **contesting) < 0
+    assert d.ideology_affinity(orientation=alba, economic_lean=lean_alba, **contesting) > d.ideology_affinity(
+        orientation=alba, economic_lean=lean_alba, **moderate
+    )
+
+
+def test_contestation_not_economics_drives_the_sovereignty_cost():
+    assert d.sovereignty_cost(0.4, contestation=0.9) > d.sovereignty_cost(0.4, contestation=0.1)
+
+
+def test_the_model_reads_both_axes_from_the_leaders_table(model):
+    values = {(round(s.economic, 2), round(s.contestation, 2)) for s in model.states}
+    assert len(values) > 5
+    moderate = _state(model, economic=lambda e: e < 0, contestation=lambda c: c < 0.3)
+    inst = next(i for i in model.insts.values() if i.kind == "us_agreement" and moderate.iso3 in i.scope)
+    before = moderate.terms_for(inst)["ideology"]
+    moderate.contestation = 0.95
+    assert moderate.terms_for(inst)["ideology"] < before
+
+
+@given(st.floats(-1, 1), st.floats(0, 1), st.floats(-1, 1), st.floats(0, 1))
+def test_political_distance_is_a_bounded_metric(e1, c1, e2, c2):
+    dist = d.political_distance(e1, c1, e2, c2)
+    assert 0.0 <= dist <= 1.0
+    assert dist == pytest.approx(d.political_distance(e2, c2, e1, c1))
+    assert d.political_distance(e1, c1, e1, c1) == 0.0
+
+
+# --- negotiation stages ---------------------------------------------------------------------
+
+
+def test_talks_conclude_before_they_can_be_signed(model):
+    model.p.conclusion_rate = 1.0
+    model.p.min_negotiation_years = 0.5
+    s = _state(model, iso3=lambda c: c in model.insts["US_FTA"].scope, status=lambda x: not x)
+    model.set_status(s, "US_FTA", "negotiating", action="initial", log=False)
+    model._refresh()
+    assert not any(o[0] == "signed" for o in s.options())
+    s.contestation = 0.0  # a willing partner
+    for _ in range(4):
+        model.us.step()
+        model.steps_done += 1
+    assert s.status["US_FTA"] == "concluded"
+    model._refresh()
+    assert any(o[0] == "signed" for o in s.options()) == model.can_sign()
+
+
+def test_talks_under_way_at_the_start_begin_where_they_stood(model):
+    started = [i for i in model.scenario.initial if i.status == "concluded"]
+    assert started, "the baseline starts a state whose talks had concluded"
+    for i in started:
+        assert model.by_iso[i.country].status[i.institution] == "concluded"
+
+
+def test_walking_away_is_the_governments_choice_at_every_stage_before_signature(model):
+    s = _state(model, iso3=lambda c: c in model.insts["US_FTA"].scope)
+    for stage in ("requested", "negotiating", "concluded"):
+        model.set_status(s, "US_FTA", stage, action="initial", log=False)
+        model._refresh()
+        assert any(o[0] in ("withdrew", "suspended_talks") and o[1] == "US_FTA" for o in s.options())
+
+
+# --- the US Congress, partner by partner ------------------------------------------------------
+
+
+def test_the_template_holds_back_partners_with_labour_or_tax_concerns():
+    assert d.congress_hazard(0.8, strictness=0.0, concern=1.0) == 0.8
+    assert d.congress_hazard(0.8, strictness=2.0, concern=1.0) < d.congress_hazard(0.8, 2.0, 0.1)
+
+
+def test_congress_conditions_follow_the_house_majority_and_the_partner_record(model):
+    cal = model.calendar
+    model.steps_done = cal.step_of("2008Q1")  # a majority that applies the template
+    concern = {s.iso3: model.tables.concern(s.iso3, 2008) for s in model.states}
+    worst = max(concern, key=concern.get)
+    best = min(concern, key=concern.get)
+    assert concern[worst] > concern[best]
+    assert model.congress_hazard(model.by_iso[worst]) < model.congress_hazard(model.by_iso[best])
+    model.steps_done = cal.step_of("2004Q1")  # one that does not
+    assert model.congress_hazard(model.by_iso[worst]) == model.congress_hazard(model.by_iso[best])
+
+
+def test_deals_before_congress_pass_together_in_one_vote(model):
+    """One draw per quarter: partners facing the same hazard are approved in the same step."""
+    partners = [s for s in model.states if s.iso3 in model.insts["US_FTA"].scope and not s.status][:3]
+    model.steps_done = model.calendar.step_of("2004Q1")
+    for s in partners:
+        model.set_status(s, "US_FTA", "signed", action="initial", log=False)
+        s.contestation = 0.0
+    steps = {}
+    for _ in range(40):
+        model.us.step()
+        for s in partners:
+            if (s.iso3, "US_FTA") in model.us_approved:
+                steps.setdefault(s.iso3, model.us_approved[(s.iso3, "US_FTA")])
+        model.steps_done += 1
+        if len(steps) == len(partners):
+            break
+    assert len(steps) == len(partners) and len(set(steps.values())) == 1
+
+
+# --- Hirschman's terms as he meant them --------------------------------------------------------
+
+
+def test_free_zone_assembly_and_state_exporters_are_no_domestic_lobby():
+    full = d.lobby_stake(0.5, 0.4, state_share=0.0, free_zone_share=0.0, scale=5.0)
+    assert d.lobby_stake(0.5, 0.4, 0.0, free_zone_share=0.6, scale=5.0) < full
+    assert d.lobby_stake(0.5, 0.4, state_share=0.8, free_zone_share=0.0, scale=5.0) < full
+
+
+def test_the_model_discounts_a_free_zone_lobby(model):
+    s = _state(model, free_zone=lambda f: f > 0.2)
+    before = model._lobby_target(s)
+    s.free_zone = 0.0
+    assert model._lobby_target(s) > before
+
+
+def test_coercion_bites_only_where_the_us_can_withdraw_access():
+    assert d.access_at_risk(deal_in_force=True, preferences=True, mfn_risk=0.3) == 0.0
+    assert d.access_at_risk(False, True, 0.3) == 1.0
+    assert d.coercion_bloc(0.6, d.ORIENTATION["counter_hegemonic"], at_risk=0.0) == 0.0
+    assert d.coercion_bloc(0.6, d.ORIENTATION["counter_hegemonic"], at_risk=1.0) < 0.0
+
+
+def test_a_deal_in_force_removes_the_coercion_of_joining_a_counter_hegemonic_bloc(model):
+    alba = model.insts["ALBA"]
+    s = _state(model, status=lambda x: any(v == "in_force" for v in x.values()))
+    assert s.terms_for(alba)["coercion"] == 0.0
+    other = _state(model, status=lambda x: "ATPDEA" in x)
+    assert other.terms_for(alba)["coercion"] < 0.0
+
+
+def test_oil_aid_follows_the_oil_import_bill():
+    assert d.oil_bill(-2000, 60.0, 300.0) == 0.0  # an exporter has no bill
+    small, large = d.oil_bill(20, 60.0, 10.0), d.oil_bill(60, 60.0, 10.0)
+    assert large > small > 0
+    assert d.oil_bill(20, 100.0, 10.0) > small  # the bill grows with the price
+    assert d.sponsor_aid(1.0, large, 0.05) > d.sponsor_aid(1.0, small, 0.05)
+
+
+def test_in_the_model_an_oil_importer_gets_aid_and_an_exporter_none(model):
+    alba = model.insts["ALBA"]
+    sponsor = model.by_iso[alba.spec.sponsor]
+    model.set_status(sponsor, "ALBA", "member", action="initial", log=False)
+    model._refresh()
+    importer = _state(model, oil_imports_kbd=lambda k: k > 20, iso3=lambda c: c != sponsor.iso3)
+    exporter = _state(model, oil_imports_kbd=lambda k: k < -100, iso3=lambda c: c != sponsor.iso3)
+    assert importer.terms_for(alba)["econ"] > exporter.terms_for(alba)["econ"]
+
+
+# --- exits and accession ---------------------------------------------------------------------
+
+
+def test_partners_us_deals_change_what_a_bloc_is():
+    o = d.ORIENTATION["autonomist"]
+    assert d.bloc_character(o, 0.0, drift=0.8) == o
+    assert d.bloc_character(o, 0.5, drift=0.8) > o
+    assert d.bloc_character(o, 1.0, drift=1.0) == pytest.approx(1.0)
+
+
+def test_a_contesting_member_values_its_bloc_less_once_its_partners_conclude_us_deals(model):
+    can = model.insts["CAN"]
+    members = [model.by_iso[c] for c in sorted(can.members)]
+    contester = max(members, key=lambda s: s.contestation)
+    model._refresh()
+    before, _ = contester.value_of(can)
+    for s in members:
+        if s is not contester:
+            model.set_status(s, "US_FTA", "concluded", action="initial", log=False)
+    model._refresh()
+    after, _ = contester.value_of(can)
+    assert after < before
+    leave = next(o for o in contester.options() if o[0] == "left" and o[1] == "CAN")
+    assert leave[2] == pytest.approx(-after - model.p.exit_cost)
+
+
+def test_a_bloc_with_much_of_the_regions_gdp_draws_applicants():
+    assert d.political_weight(0.6, 1.0) > d.political_weight(0.1, 1.0) >= 1.0
+    assert d.ideology_affinity(0.0, 0.9, -0.4, 0.0, 0.0, 0.0, political_weight=2.0) > d.ideology_affinity(
+        0.0, 0.9, -0.4, 0.0, 0.0, 0.0, political_weight=1.0
+    )
+
+
+def test_accession_needs_every_members_consent(model):
+    bloc = next(i for i in model.insts.values() if i.spec.accession == "approval" and i.members)
+    applicant = _state(model, iso3=lambda c: c in bloc.scope and c not in bloc.members)
+    model.set_status(applicant, bloc.id, "acceding", action="initial", log=False)
+    model.p.accession_rate = 1.0
+    # a member far from the applicant (its legislature's leaning) vetoes
+    member = model.by_iso[sorted(bloc.members)[0]]
+    member.leaning_economic, member.leaning_contestation = -applicant.economic, 1.0 - applicant.contestation
+    model.p.approval_distance = 0.3
+    for _ in range(8):
+        model._blocs(model.steps_done)
+    assert applicant.status[bloc.id] == "acceding"
+    model.p.approval_distance = 1.0
+    for _ in range(8):
+        model._blocs(model.steps_done)
+    assert applicant.status[bloc.id] == "member"
+
+
+def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, monkeypatch):
+    inst = next(i for i in model.insts.values() if i.spec.founding and i.spec.founding.proposer_requires)
+    model.p.founding_rate = 1.0
+    # everyone eligible is keen: the test is about who may propose, not who wants it
+    monkeypatch.setattr(type(model.states[0]), "value_of", lambda self, inst: (model.p.inertia + 1.0, {}))
+    eligible = [s for s in model.states if s.iso3 in inst.scope and model.requirements_met(s, inst)]
+    proposers = [s for s in eligible if model.requirements_met(s, inst, inst.spec.founding.proposer_requires)]
+    model._refresh()
+    model._try_found(inst)
+    assert inst.founded == (len(eligible) >= inst.spec.founding.min_founders and bool(proposers))
+    if not proposers:
+        for s in eligible:  # once a member's deal is in force, someone can propose
+            for iid, st in list(s.status.items()):
+                if model.insts[iid].includes_us and st in ("signed", "ratified"):
+                    model.set_status(s, iid, "in_force", action="initial", log=False)
+        model._refresh()
+        model._try_found(inst)
+        assert inst.founded == (len(eligible) >= inst.spec.founding.min_founders)
