@@ -688,11 +688,15 @@ def main(args: argparse.Namespace) -> int:
         con.print(t)
     if args.paths:
         t = Table(title="Documented paths: share of seeds reproducing every step within a year")
-        for c in ("path", "title", "steps", "from", "to", "hit share"):
-            t.add_column(c, justify="right" if c in ("steps", "hit share") else "left")
+        t.add_column("path", no_wrap=True, min_width=20)
+        t.add_column("hit share", justify="right", no_wrap=True)
+        t.add_column("steps", justify="right", no_wrap=True)
+        t.add_column("from", no_wrap=True)
+        t.add_column("to", no_wrap=True)
+        t.add_column("title", no_wrap=True, overflow="ellipsis", max_width=60)
         for r in res["paths"].itertuples():
             share = "" if r.hit_share != r.hit_share else f"{r.hit_share:.2f}"
-            t.add_row(r.path, r.title, str(r.steps), r[4], r.to, share)
+            t.add_row(r.path, share, str(r.steps), r[4], r.to, r.title)
         con.print(t)
     if args.pairs:
         scored = res["table"][(res["table"].tp + res["table"].fp + res["table"].fn) > 0]
