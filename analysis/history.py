@@ -11,16 +11,17 @@ import pandas as pd
 from sim.dates import parse_date
 
 HISTORY_CSV = Path(str(resources.files("analysis") / "data" / "history_events.csv"))
+PATHS_CSV = Path(str(resources.files("analysis") / "data" / "documented_paths.csv"))
 FIRST_YEAR, LAST_YEAR = 2003, 2016
 
-#: Institutions whose country rows are memberships (a "signed" or "in_force" row there means
-#: the member ratified a treaty, not a new status).
-BLOCS = frozenset({"CAN", "MERCOSUR", "ALBA", "UNASUR", "CELAC", "PACIFIC_ALLIANCE", "ATPDEA"})
+#: Actions that only a membership institution (a bloc or a preference programme) records.
+MEMBERSHIP_ACTIONS = frozenset({"joined", "founded", "acceding", "readmitted", "suspended", "left", "lapsed"})
 
 #: What each documented action leaves the state's status at (None: out; absent: no change).
 ACTION_STATUS: dict[str, str | None] = {
     "requested": "requested",
     "negotiating": "negotiating",
+    "concluded": "concluded",
     "signed": "signed",
     "ratified": "ratified",
     "in_force": "in_force",
@@ -61,9 +62,25 @@ def load_history(path: str | None = None) -> pd.DataFrame:
     return df.sort_values("t", kind="stable").reset_index(drop=True)
 
 
-def _bloc_status(inst: str, action: str, current: str | None) -> str | None:
+@cache
+def blocs(path: str | None = None) -> frozenset[str]:
+    """Institutions whose country rows are memberships, read from the record itself (any
+    institution with a join, founding, exit or lapse): there a "signed" or "in_force" row means
+    the member ratified the bloc's treaty, not a new status. Read from data so that no code
+    has to list institutions by name."""
+    h = load_history(path)
+    return frozenset(h.loc[h["action"].isin(MEMBERSHIP_ACTIONS), "institution"])
+
+
+def treaty_step(institution: str, action: str, path: str | None = None) -> bool:
+    """A bloc member signing, ratifying or bringing into force the bloc's treaty: not a change
+    of status, so neither scored for timing nor a status of its own."""
+    return action in ("signed", "ratified", "in_force") and institution in blocs(path)
+
+
+def _bloc_status(inst: str, action: str, current: str | None, path: str | None = None) -> str | None:
     status = ACTION_STATUS.get(action, current)
-    if inst in BLOCS and status in ("signed", "ratified", "in_force"):
+    if inst in blocs(path) and status in ("signed", "ratified", "in_force"):
         return current or "member"
     return status
 
@@ -77,7 +94,7 @@ def history_spells(path: str | None = None) -> pd.DataFrame:
             continue
         key = (r.country, r.institution)
         cur = open_.get(key)
-        new = _bloc_status(r.institution, r.action, cur["status"] if cur else None)
+        new = _bloc_status(r.institution, r.action, cur["status"] if cur else None, path)
         if cur and cur["status"] == new:
             continue
         if cur:
@@ -126,3 +143,32 @@ def statuses_at_year_ends(spells: pd.DataFrame, years: range) -> dict[tuple[str,
 def history_cells(path: str | None = None) -> dict[tuple[str, str, int], str]:
     """The documented status of every (state, institution, year end) that was not 'out'."""
     return statuses_at_year_ends(history_spells(path), range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+@cache
+def history_initial_cells(path: str | None = None) -> frozenset[tuple[str, str, int]]:
+    """The (state, institution, year end) cells where the record still holds the status the
+    state had before the window opened: a status nobody chose within it."""
+    sp = history_spells(path)
+    start = sp[sp["start_year"] < FIRST_YEAR]
+    return frozenset(statuses_at_year_ends(start, range(FIRST_YEAR, LAST_YEAR + 1)))
+
+
+@cache
+def load_paths(path: str | None = None) -> pd.DataFrame:
+    """The documented paths: sequences of documented events the seeds and the literature tell
+    as the story (one row per step), each step checked to be an event of the record."""
+    df = pd.read_csv(path or PATHS_CSV, dtype={"step": int}, keep_default_na=False)
+    missing = {"path", "title", "step", "date", "country", "institution", "action", "source"} - set(
+        df.columns
+    )
+    if missing:
+        raise ValueError(f"{path or PATHS_CSV}: missing columns {sorted(missing)}")
+    known = set(load_history()[["date", "country", "institution", "action"]].itertuples(index=False))
+    unknown = [
+        k for k in df[["date", "country", "institution", "action"]].itertuples(index=False) if k not in known
+    ]
+    if unknown:
+        raise ValueError(f"{path or PATHS_CSV}: steps that are not documented events: {unknown}")
+    df["t"] = df["date"].map(parse_date)
+    return df.reset_index(drop=True)  # in the file's order: the story's order

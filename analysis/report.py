@@ -167,7 +167,7 @@ def build_report(
     parts["why"].append(decisions_html(base))
     parts["counterfactuals"].insert(0, compare_html(base, table))
     say("fit to the documented history: scoring")
-    parts["fit"].append(fit_html(base))
+    parts["fit"].append(fit_html(base, out, dpi, len(jobs) + 1))
     return page(base, others, parts), failures
 
 
@@ -274,11 +274,14 @@ def compare_html(base: RunSet, table: pd.DataFrame | None) -> str:
     )
 
 
-def fit_html(base: RunSet) -> str:
-    """The fit score against the documented history (all seeds), if it can be had: the
-    headline, the state-institution pairs either side ever held, and the full tables folded."""
+def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int = 0) -> str:
+    """The honest fit against the documented history (all seeds), if it can be had: the
+    headline, the per-event figure (saved beside ``out``), the documented paths with their hit
+    rates, and in a folded appendix the per-event, per-pair and per-seed tables."""
     try:
-        from analysis.score import score_run
+        from analysis.fig_fit import fit_figure
+        from analysis.figures import save_figure
+        from analysis.score import path_steps_table, score_run
     except ImportError:
         return '<p class="note">No score available: the scoring module is not installed.</p>'
     try:
@@ -288,25 +291,57 @@ def fit_html(base: RunSet) -> str:
             '<p class="note">No score available: scoring failed '
             f"({html.escape(type(e).__name__)}: {html.escape(str(e))}).</p>"
         )
-    out = [
+    fit = result["fit"]
+    out_html = [
         f"<p><b>{html.escape(str(result.get('headline', '')))}</b></p>",
-        '<p class="meta">The run against the documented 2003-2016 record, year end by year '
-        "end, over all its seeds. For a counterfactual scenario read it as the distance from "
-        "history, not as a test of the model.</p>",
+        '<p class="meta">The headline counts every documented 2003-2016 event that the agents '
+        "chose: not imposed by the scenario (forced), not a status held at the start, not a join "
+        "of a lowest-common-denominator forum (read from each institution's political model; "
+        "members join those in the quarter they are founded). A missed event counts as a failure, "
+        "and in the median error as beyond the window. The forum joins, starting statuses and "
+        "forced events are counted apart. Status F1 over year ends is secondary and leaves out "
+        "the cells where run and record both still hold their starting status. For a "
+        "counterfactual scenario read it as the distance from history, not as a test.</p>",
     ]
-    table = result.get("table")
-    if isinstance(table, pd.DataFrame):
-        if {"tp", "fp", "fn"} <= set(table.columns):
-            held = table[(table["tp"] + table["fp"] + table["fn"]) > 0]
-            out.append(
-                "<p>State-institution pairs held in the run or in the record (pairs never held "
-                "by either are left out; the full table is below):</p>" + frame_html(held, 3)
+    events = result.get("events")
+    if isinstance(events, pd.DataFrame) and not events.empty and out is not None:
+        try:
+            saved = save_figure(fit_figure(events, int(fit.get("seeds", 1))), out.parent, out.stem, dpi)
+            out_html.append(figure_html(saved, number))
+        except Exception as e:  # a broken figure must not cost the tables
+            out_html.append(
+                f'<p class="error">The fit figure could not be made: '
+                f"{html.escape(type(e).__name__)}: {html.escape(str(e))}</p>"
             )
-        out.append(details("Full fit table", frame_html(table, 3)))
+    paths = result.get("paths")
+    if isinstance(paths, pd.DataFrame) and not paths.empty:
+        shown = paths.rename(columns={"hit_share": "share of seeds"})[
+            ["title", "steps", "from", "to", "share of seeds"]
+        ]
+        out_html.append(
+            "<p>Documented paths (analysis/data/documented_paths.csv, each step a sourced "
+            "event of the record): the share of seeds in which every step of the path is "
+            "reproduced within a year by the agents' own choice.</p>" + frame_html(shown)
+        )
+        if isinstance(events, pd.DataFrame):
+            out_html.append(details("Steps of each path, with each step's share of seeds",
+                                    frame_html(path_steps_table(events))))  # fmt: skip
+    appendix = []
+    if isinstance(events, pd.DataFrame) and not events.empty:
+        appendix.append(details("Each documented event: share of seeds within a year (fit_events.csv)",
+                                frame_html(events)))  # fmt: skip
+    table = result.get("table")
+    if isinstance(table, pd.DataFrame) and {"tp", "fp", "fn"} <= set(table.columns):
+        held = table[(table["tp"] + table["fp"] + table["fn"]) > 0]
+        appendix.append(details("Status fit per state and institution (pairs either side held)",
+                                frame_html(held, 3)))  # fmt: skip
+        appendix.append(details("Full status fit table", frame_html(table, 3)))
     timing = result.get("timing")
     if isinstance(timing, pd.DataFrame) and not timing.empty:
-        out.append(details("Timing of each documented event", frame_html(timing, 2)))
-    return "\n".join(out)
+        appendix.append(details("Timing of each documented event in each seed", frame_html(timing, 2)))
+    if appendix:
+        out_html.append("<h3>Appendix: the fit in detail</h3>" + "\n".join(appendix))
+    return "\n".join(out_html)
 
 
 def details(summary: str, body: str) -> str:

@@ -8,14 +8,48 @@ import sys
 
 import pandas as pd
 
-from analysis.calibrate import ABLATIONS, loss
+from analysis.calibrate import ABLATIONS, Objective, Window, loss, seeds_for
+from analysis.history import history_as_run
+from analysis.score import quick_fit
 from sim import load_scenario
+from sim.scenario import resolve_path
 
 
 def test_loss_prefers_better_fit():
-    good = {"f1": 0.9, "f1_2016": 0.95, "timely": 0.8, "spurious": 2}
-    bad = {"f1": 0.6, "f1_2016": 0.5, "timely": 0.3, "spurious": 20}
+    good = {"timing_likelihood": 0.7, "paths": 0.6, "f1_2016": 0.95, "spurious": 2}
+    bad = {"timing_likelihood": 0.3, "paths": 0.1, "f1_2016": 0.5, "spurious": 20}
     assert loss(good) < loss(bad)
+
+
+def test_loss_is_timing_and_paths_first_status_f1_minor():
+    """Perfect end-of-window statuses cannot make up for the timing: F1 is a minor term."""
+    statuses_only = {"timing_likelihood": 0.2, "paths": 0.0, "f1_2016": 1.0, "spurious": 0}
+    timing = {"timing_likelihood": 0.6, "paths": 0.3, "f1_2016": 0.7, "spurious": 0}
+    assert loss(timing) < loss(statuses_only)
+    assert loss({**timing, "paths": float("nan")}) > loss(timing)  # nothing to score counts 0
+
+
+def test_a_missed_event_costs_more_than_a_late_one_in_the_loss():
+    spells, events = history_as_run()
+    rec = events.assign(forced=False).to_dict("records")
+    key = lambda e: (e["country"], e["institution"], e["action"]) == ("PER", "US_FTA", "in_force")  # noqa: E731
+    late = [{**e, "date": "2009-11-01"} if key(e) else e for e in rec]  # 0.75 y late: a hit
+    gone = [e for e in rec if not key(e)]
+    f_exact, f_late, f_gone = (quick_fit(spells, ev) for ev in (rec, late, gone))
+    assert loss(f_exact) < loss(f_late) < loss(f_gone)
+    assert f_late["hit_share"] == f_exact["hit_share"] == 1.0 and f_gone["hit_share"] < 1.0
+
+
+def test_holdout_objective_scores_each_window_on_its_own_events():
+    sc = load_scenario(resolve_path("baseline_calibrated"))
+    seeds = seeds_for(sc.seed, 1)
+    train = Objective(sc, seeds, [], Window(2003, 2009)).fit({})
+    test = Objective(sc, seeds, [], Window(2010, 2016)).fit({})
+    for fit in (train, test):
+        assert 0.0 <= fit["hit_share"] <= 1.0 and 0.0 <= fit["timing_likelihood"] <= 1.0
+        assert 0.0 <= fit["paths"] <= 1.0 and loss(fit) < 1.0
+    nothing = Objective(sc, seeds, [], Window(2003, 2016)).fit({}, do_nothing=True)
+    assert nothing["hit_share"] == 0.0 and nothing["paths"] == 0.0
 
 
 def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
@@ -47,7 +81,9 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
     )
     assert "calibrated scenario written" in res.stdout
     text = out.read_text()
-    assert text.startswith("# Calibrated baseline") and "F1" in text.splitlines()[2]
+    header = text.splitlines()[:6]
+    assert text.startswith("# Calibrated baseline") and "agent-chosen events within 1 y" in header[2]
+    assert any("paths" in line for line in header) and any("F1" in line for line in header)
     sc = load_scenario(out)
     assert sc.name == "cal"
     abl = pd.read_csv(rep / "ablations.csv")
