@@ -236,7 +236,6 @@ def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
     """Headline outcomes of a finished run: US FTAs in force (at the end and by year), bloc
     sizes, the US-alignment index, the number of events, and the fit to history where it
     applies and ``analysis.score`` is available."""
-    from sim.output import events_frame, spells_frame
 
     out: dict[str, Any] = {
         "steps": model.steps_done,
@@ -253,10 +252,10 @@ def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
     out["n_chosen"] = sum(1 for e in model.events if not e["forced"] and e["utility"] is not None)
     if fit and covers_history(model):
         try:
-            from analysis.score import quick_fit
+            from analysis.score import lcd_forums, quick_fit
         except ImportError:
             return out
-        scores = quick_fit(spells_frame(model), events_frame(model))
+        scores = quick_fit(model.spells, model.events, lcd=lcd_forums(model.scenario.institutions))
         for k, v in scores.items():
             if isinstance(v, int | float | np.number) and not isinstance(v, bool):
                 out[f"fit_{k}"] = float(v)

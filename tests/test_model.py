@@ -156,3 +156,13 @@ def test_invariants_hold_for_any_weights(baseline, seed, w, cl):
     while m.running:
         m.step()
         _check_invariants(m)
+
+
+def test_a_finished_model_is_freed(baseline):
+    """Sweeps and calibration run thousands of models in one process: none may stay alive."""
+    import gc
+    import weakref
+
+    ref = weakref.ref(TradeBlocsModel(baseline, seed=1, collect="none").run())
+    gc.collect()
+    assert ref() is None

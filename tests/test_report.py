@@ -14,7 +14,7 @@ from scipy import stats
 from analysis import cli
 from analysis.report import SECTIONS
 
-FIGURES = ("timeline", "hemisphere", "why", "peru", "course")
+FIGURES = ("timeline", "hemisphere", "why", "peru", "course", "fit-events")
 STEPS = "20"  # 2003Q1-2007Q4: enough for requests, signatures and ALBA's founding
 
 
