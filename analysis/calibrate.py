@@ -48,6 +48,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "min_negotiation_years": (0.5, 3.0),
     "conclusion_rate": (0.1, 1.0),
     "template_strictness": (0.0, 6.0),
+    "implementation_years": (0.25, 1.5),
     "founding_rate": (0.05, 1.0),
 }
 FIT_KEYS = (

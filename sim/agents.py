@@ -137,7 +137,7 @@ class LatinState(mesa.Agent):
                 weight,
             ),
             "peer": rules.peer_pressure(m.peers_in(self.iso3, inst.id)),
-            "cost": rules.sovereignty_cost(depth, self.contestation),
+            "cost": rules.sovereignty_cost(depth, self.contestation, orient),
         }
 
     def value_of(self, inst: InstitutionState) -> tuple[float, dict[str, float]]:

@@ -143,9 +143,12 @@ def peer_pressure(peers_in: float) -> float:
     return peers_in
 
 
-def sovereignty_cost(depth: float, contestation: float) -> float:
-    """Depth of commitments, felt up to twice as much by a government that contests the US."""
-    return depth * (1.0 + contestation)
+def sovereignty_cost(depth: float, contestation: float, orientation: float = 1.0) -> float:
+    """Depth of commitments, felt more by a government that contests the US the closer the
+    institution stands to the US: autonomy means autonomy from the hegemon, so binding oneself
+    to Washington's rules costs a contesting government up to twice as much, while pooling
+    sovereignty in a bloc built against it (orientation -1) costs it no more than anyone."""
+    return depth * (1.0 + contestation * (1.0 + orientation) / 2.0)
 
 
 # --- the bloc, the sponsor, the US Congress ------------------------------------------------

@@ -46,8 +46,10 @@ def test_moderate_left_trades_with_the_us_where_the_contestatory_left_does_not()
     )
 
 
-def test_contestation_not_economics_drives_the_sovereignty_cost():
-    assert d.sovereignty_cost(0.4, contestation=0.9) > d.sovereignty_cost(0.4, contestation=0.1)
+def test_contestation_raises_the_cost_of_commitments_toward_the_us_not_against_it():
+    us, against = d.ORIENTATION["acquiescent"], d.ORIENTATION["counter_hegemonic"]
+    assert d.sovereignty_cost(0.4, 0.9, us) > d.sovereignty_cost(0.4, 0.1, us) > d.sovereignty_cost(0.4, 0.0, us)
+    assert d.sovereignty_cost(0.4, 0.9, against) == d.sovereignty_cost(0.4, 0.0, against) == 0.4
 
 
 def test_the_model_reads_both_axes_from_the_leaders_table(model):
