@@ -48,7 +48,8 @@ def test_moderate_left_trades_with_the_us_where_the_contestatory_left_does_not()
 
 def test_contestation_raises_the_cost_of_commitments_toward_the_us_not_against_it():
     us, against = d.ORIENTATION["acquiescent"], d.ORIENTATION["counter_hegemonic"]
-    assert d.sovereignty_cost(0.4, 0.9, us) > d.sovereignty_cost(0.4, 0.1, us) > d.sovereignty_cost(0.4, 0.0, us)
+    costs = [d.sovereignty_cost(0.4, c, us) for c in (0.9, 0.1, 0.0)]
+    assert costs[0] > costs[1] > costs[2]
     assert d.sovereignty_cost(0.4, 0.9, against) == d.sovereignty_cost(0.4, 0.0, against) == 0.4
 
 
