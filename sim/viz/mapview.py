@@ -278,7 +278,7 @@ def _svg_ties(model: TradeBlocsModel) -> str:
         ties.append(
             f'<path data-tie="us-trunk" d="{trunk}" stroke="{blue}" stroke-width="{width:.1f}">'
             f"<title>US agreements: {in_force} in force, {pending} negotiating or signed</title></path>"
-            f'<text class="tb-trunk-label" x="{jx + 6:.1f}" y="{jy + 12:.1f}" '
+            f'<text class="tb-trunk-label" x="{(jx + wx) / 2 + 6:.1f}" y="{(jy + wy) / 2:.1f}" '
             'font-size="9" font-weight="700" '
             f'fill="#10243a" stroke="#fff" stroke-width="2.5" paint-order="stroke">'
             f"US: {in_force} in force, {pending} pending</text>"

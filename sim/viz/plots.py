@@ -206,8 +206,8 @@ def chart_svg(
     y0: float,
     y1: float,
     now: float | None = None,
-    width: int = 440,
-    height: int = 150,
+    width: int = 300,
+    height: int = 130,
     integer: bool = True,
     zero: bool = False,
 ) -> str:
