@@ -116,7 +116,7 @@ def history_svg(events: list[dict], stay: float) -> str:
     neg = max(sum(-min(0.0, float(e.get(k) or 0)) for k in TERMS) for e in events)
     pos = max(max(sum(max(0.0, float(e.get(k) or 0)) for k in TERMS) for e in events), stay, 0.5)
     neg = max(neg, 0.5)
-    w, left, right, row, top = 300, 92, 36, 22, 16
+    w, left, right, row, top = 320, 112, 36, 22, 16
     plot = w - left - right
     scale = plot / (neg + pos)
     zero = left + neg * scale
@@ -130,9 +130,10 @@ def history_svg(events: list[dict], stay: float) -> str:
     v = -tick * int(neg / tick)
     while v <= pos + 1e-9:
         x = zero + v * scale
+        tick_label = "0" if abs(v) < 1e-9 else f"{v:+.0f}"
         out.append(
             f'<line class="tb-grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 3}" y2="{h - 2}"/>'
-            f'<text x="{x:.1f}" y="{top - 6}" text-anchor="middle">{v:+.0f}</text>'
+            f'<text x="{x:.1f}" y="{top - 6}" text-anchor="middle">{tick_label}</text>'
         )
         v += tick
     sx = zero + stay * scale

@@ -90,7 +90,16 @@ CSS = """
 .tb-details summary { cursor: pointer; font-size: 12px; color: var(--tb-muted); }
 .tb-downloads { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
 .tb-downloads .v-btn { text-transform: none; letter-spacing: 0; }
+.tb-downloads { gap: 0 2px; }
 """
+
+
+def download_button(
+    data: Any, filename: str, label: str, mime_type: str = "application/octet-stream"
+) -> None:
+    """A small download button; ``data`` is a callable, so the file is made only when clicked."""
+    button = solara.Button(label, icon_name="mdi-download", outlined=True, small=True)
+    solara.FileDownload(data, filename=filename, mime_type=mime_type, children=[button])
 
 
 # --- the counterfactual beside the main run ----------------------------------------------------
@@ -275,7 +284,7 @@ def MapPanel(model: TradeBlocsModel) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=legend_html(model, documented=doc is not None))
         with solara.Div(classes=["tb-downloads"]):
             stem = downloads.file_stem(model)
-            solara.FileDownload(
+            download_button(
                 lambda: map_png(model), filename=f"{stem}-map.png", label="Map PNG", mime_type="image/png"
             )
 
@@ -312,7 +321,7 @@ def PlotsPanel(model: TradeBlocsModel) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=charts_html(model, twin))
         with solara.Div(classes=["tb-downloads"]):
             for chart in CHARTS:
-                solara.FileDownload(
+                download_button(
                     (lambda c=chart: chart_png(model, c, twin_of(model))),
                     filename=f"{stem}-{chart}.png",
                     label=f"{chart.replace('_', ' ')} PNG",
@@ -419,19 +428,19 @@ def EventFeedPanel(model: TradeBlocsModel) -> None:
     with solara.Column(classes=["tb-panel", "tb-events"], gap="0px"):
         solara.HTML(tag="div", classes=["tb-title"], unsafe_innerHTML="Latest events")
         with solara.Div(classes=["tb-downloads"]):
-            solara.FileDownload(
+            download_button(
                 lambda: downloads.events_csv(model),
                 filename=f"{stem}-events.csv",
                 label="events.csv",
                 mime_type="text/csv",
             )
-            solara.FileDownload(
+            download_button(
                 lambda: downloads.memberships_csv(model),
                 filename=f"{stem}-memberships.csv",
                 label="memberships.csv",
                 mime_type="text/csv",
             )
-            solara.FileDownload(
+            download_button(
                 lambda: downloads.timeseries_csv(model),
                 filename=f"{stem}-timeseries.csv",
                 label="timeseries.csv",
