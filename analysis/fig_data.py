@@ -237,3 +237,58 @@ def status_count(
         end = g["end_year"].fillna(np.inf).to_numpy(float)[:, None]
         out += ((times[None, :] >= start) & (times[None, :] < end)).any(axis=0)
     return out
+
+
+# --- anachronisms ---------------------------------------------------------------------------
+
+HISTORY_EVENTS_CSV = Path(__file__).resolve().parent / "data" / "history_events.csv"
+#: documented actions that show an institution already existed (or was being made) then
+OPENINGS = {"founded", "joined", "acceding", "requested", "negotiating", "signed", "ratified", "in_force"}
+
+
+def founding_dates(path: Path = HISTORY_EVENTS_CSV) -> dict[str, float]:
+    """Institution -> fractional year it came into being in history: its earliest ``founded``
+    event in the history table or, for one recorded without a founding (UNASUR's treaty, a
+    negotiation opened), its earliest documented event of any kind. Institutions older than
+    the record (the CAN since 1969) date from then, so nothing simulated in them is early; one
+    whose record opens with an ending (the FTAA's, declined in 2005 after a decade of talks)
+    has no date here."""
+    if not Path(path).exists():
+        return {}
+    hist = pd.read_csv(path)
+    out = {}
+    for inst, g in hist.groupby("institution"):
+        founded = g[g["action"] == "founded"]
+        if founded.empty:
+            first = g.loc[g["date"].map(to_year).idxmin()]
+            if first["action"] not in OPENINGS:
+                continue
+            founded = g
+        out[str(inst)] = min(to_year(d) for d in founded["date"])
+    return out
+
+
+def anachronisms(run: Run, founded: dict[str, float] | None = None) -> pd.DataFrame:
+    """Simulated events dated before their institution existed in history, such as a Pacific
+    Alliance join in 2006 (founded 2011): ``date, country, institution, action, forced,
+    founded, years_early``. Scenario-imposed events are kept and marked (``forced``)."""
+    founded = founding_dates() if founded is None else founded
+    cols = ["date", "country", "institution", "action", "forced", "founded", "years_early"]
+    ev = run.events
+    if ev.empty or not founded:
+        return pd.DataFrame(columns=cols)
+    ev = ev[ev["institution"].isin(founded) & (ev["action"] != "election")].copy()
+    ev["t"] = ev["date"].map(to_year)
+    ev["founded_t"] = ev["institution"].map(founded)
+    # a date is a whole period (2003Q1): early only if the period ended before the founding
+    early = ev[ev["t"] + 1 / run.steps_per_year <= ev["founded_t"] + 1e-9].copy()
+    early["founded"] = early["founded_t"].map(_year_label)
+    early["years_early"] = (early["founded_t"] - early["t"]).round(2)
+    early["country"] = early["country"].fillna("")
+    return early[cols].reset_index(drop=True)
+
+
+def _year_label(t: float) -> str:
+    """A fractional year as its quarter, ``2011.32`` -> ``2011Q2``."""
+    y = math.floor(t + 1e-9)
+    return f"{y}Q{int((t - y) * 4 + 1e-9) + 1}"

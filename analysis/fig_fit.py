@@ -26,7 +26,7 @@ def fit_figure(events: pd.DataFrame, seeds: int) -> Figure:
     per state and institution; agent-chosen events coloured by hit share, never-reproduced ones
     as red crosses, forum joins in grey (set apart), forced ones as hollow squares."""
     ev = events.copy()
-    ev["t"] = pd.to_datetime(ev["date"]).map(lambda d: d.year + (d.dayofyear - 1) / 365.25)
+    ev["t"] = pd.to_datetime(ev["date"]).map(lambda d: d.year + (d.day_of_year - 1) / 365.25)
     ev["row"] = ev["country"] + " · " + ev["institution"]
     # the forum joins (set apart from the score) get one row per forum, not one per state
     lcd = ev["kind"] == LCD

@@ -215,3 +215,42 @@ def hemisphere_figure(rs: RunSet, moments: list[str] | None = None) -> Figure:
         "bloc members to the bloc's hub and US-agreement partners to Washington."
     )
     return Figure("hemisphere", title, caption, fig)
+
+
+def hemisphere_compare_figure(base: RunSet, others: list[RunSet], moments: list[str] | None = None) -> Figure:
+    """The same moments under the baseline (top row) and each compared scenario (a row each),
+    first seed of each, so the maps of a counterfactual sit beside the baseline's."""
+    run = base.primary
+    title = f"The hemisphere under {base.label} and " + ", ".join(o.label for o in others)
+    st = states_table()
+    coords = {c: (float(r.lon), float(r.lat)) for c, r in st.iterrows()}
+    coords["USA"] = WASHINGTON
+    shapes = load_shapes()
+    rows = pick_moments(run, moments)
+    labels = [moment_label(run, row) for row in rows]
+    sets = [base, *others]
+    with style():
+        fig = new_figure(3.6 * len(rows) + 0.5, 4.4 * len(sets) + 0.8, title)
+        axes = fig.subplots(len(sets), len(rows), squeeze=False)
+        for i, rs in enumerate(sets):
+            r = rs.primary
+            dates = list(r.ts_model["date"])
+            for j, label in enumerate(labels):
+                ax = axes[i, j]
+                ax.set_title(f"{rs.label}: {label}", fontsize=9)
+                want = run.ts_model["date"].iloc[rows[j]]
+                if r.ts_states is None or want not in dates:
+                    no_data(ax, "no per-state time series for this moment")
+                    continue
+                _draw_panel(ax, r, dates.index(want), coords, shapes)
+                ax.set(xlim=(-118, -32), ylim=(-56, 44), aspect="equal", xticks=[], yticks=[])
+        handles = [Patch(facecolor=ALIGNMENT_COLORS[a], edgecolor="0.15",
+                         hatch=ALIGNMENT_HATCHES.get(a) or None, label=ALIGNMENT_LABELS[a])
+                   for a in ALIGNMENT_COLORS]  # fmt: skip
+        fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False)
+    caption = (
+        f"Each state's alignment at the same moments, top row {base.label}, then each compared "
+        f"scenario (first seed of each: {', '.join(f'{rs.label} {rs.primary.seed}' for rs in sets)}); "
+        "lines join bloc members to the bloc's hub and US-agreement partners to Washington."
+    )
+    return Figure("hemisphere-compare", title, caption, fig)

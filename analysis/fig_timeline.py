@@ -14,9 +14,10 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .fig_data import RunSet, inst_label, state_order, states_table
+from .fig_data import RunSet, founding_dates, inst_label, state_order, states_table
 from .figures import Figure, inst_color, inst_sort_key, new_figure, style, year_axis
 from .history import history_spells
 
@@ -31,6 +32,7 @@ STATUS_GROUPS = [
     ("requested, negotiating or acceding", 0.28),
 ]
 DOCUMENTED_HATCH = "////"
+ANACHRONISM_COLOR = "#D55E00"  # vermillion, with a "!" marker beside it
 BAR = 0.38  # height of each bar of a pair; the pair is centred on the row
 
 
@@ -64,7 +66,31 @@ def _legend_handles() -> list[Patch]:
     handles.append(Patch(facecolor="none", edgecolor=grey, linestyle="--", label="suspended"))
     handles.append(Patch(facecolor="none", edgecolor="none",
                          label="grey row name: no documented spell"))  # fmt: skip
+    handles.append(Line2D([], [], color="0.1", marker="|", markersize=9, linestyle="none",
+                          label="founded in history"))  # fmt: skip
+    handles.append(Line2D([], [], color=ANACHRONISM_COLOR, marker="$!$", markersize=8,
+                          linestyle="none", label="simulated before it existed"))  # fmt: skip
     return handles
+
+
+def _flag_anachronisms(ax, spells: pd.DataFrame, rows: dict[str, int], founded: dict[str, float],
+                       start: float, end: float) -> int:  # fmt: skip
+    """Mark each row's historical founding date (a tick) and every simulated spell that starts
+    before it (a "!" in vermillion at the spell's start). Returns how many were flagged."""
+    for iid, row in rows.items():
+        f = founded.get(iid)
+        if f is not None and start <= f <= end:
+            ax.plot([f, f], [row - 0.45, row + 0.45], color="0.1", linewidth=1.1, zorder=4)
+    flagged = 0
+    for sp in spells.itertuples(index=False):
+        f = founded.get(sp.institution)
+        if f is None or sp.institution not in rows or math.isnan(sp.start_year):
+            continue
+        if sp.start_year + 0.25 <= f + 1e-9 and sp.start_year >= start:  # a quarter ending before
+            y = rows[sp.institution] - (BAR / 2 + 0.02)
+            ax.plot(sp.start_year, y, marker="$!$", color=ANACHRONISM_COLOR, markersize=9, zorder=5)
+            flagged += 1
+    return flagged
 
 
 def timeline_figure(rs: RunSet, columns: int = 4) -> Figure:
@@ -77,6 +103,8 @@ def timeline_figure(rs: RunSet, columns: int = 4) -> Figure:
     hist = hist[hist["start_year"] < run.end]
     states = state_order(set(sim["country"]) | set(run.summary.get("alignment", {})))
     names = states_table()["name"].to_dict()
+    founded = founding_dates()
+    flagged = 0
     rows_needed = math.ceil((len(states) + 1) / columns)
     with style():
         fig = new_figure(3.6 * columns, 2.35 * rows_needed, title)
@@ -88,6 +116,7 @@ def timeline_figure(rs: RunSet, columns: int = 4) -> Figure:
             rows = {iid: i for i, iid in enumerate(insts)}
             _bars(ax, s_sim, rows, run.start, run.end, documented=False)
             _bars(ax, s_hist, rows, run.start, run.end, documented=True)
+            flagged += _flag_anachronisms(ax, s_sim, rows, founded, run.start, run.end)
             ax.set_yticks(range(len(insts)), [inst_label(i) for i in insts])
             for tick, iid in zip(ax.get_yticklabels(), insts, strict=True):
                 tick.set_color("black" if iid in set(s_hist["institution"]) else "0.45")
@@ -105,6 +134,8 @@ def timeline_figure(rs: RunSet, columns: int = 4) -> Figure:
     seed = f"seed {run.seed}" + (f", the first of {rs.n}" if rs.n > 1 else "")
     caption = (
         f"Each state's status in each institution, {seed}: upper bars simulated, lower hatched "
-        "bars documented; full shade = member or in force, lighter = earlier stages."
+        "bars documented; full shade = member or in force, lighter = earlier stages; a black "
+        "tick marks the institution's founding in history, and a vermillion ! a simulated spell "
+        f"that starts before it ({flagged} in this run)."
     )
     return Figure("timeline", title, caption, fig)

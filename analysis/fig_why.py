@@ -19,7 +19,8 @@ from matplotlib.patches import Patch
 
 from sim.decision import TERMS
 
-from .fig_data import Run, RunSet, inst_label, state_order, to_year
+from .fig_data import Run, RunSet, founding_dates, inst_label, state_order, to_year
+from .fig_timeline import ANACHRONISM_COLOR
 from .figures import Figure, new_figure, no_data, style
 
 #: Paul Tol's "bright" scheme (colour-blind safe), each with a hatch for greyscale
@@ -109,12 +110,39 @@ def _label(r) -> str:
     return f"{r.country} {r.date} {inst_label(r.institution)}"
 
 
+def early(frame: pd.DataFrame, period: float = 0.25) -> np.ndarray:
+    """Which decisions came in a period (a quarter by default) that ended before their
+    institution existed in history (anachronisms)."""
+    founded = founding_dates()
+    t = frame["date"].map(to_year).to_numpy(float)
+    f = frame["institution"].map(founded).astype(float).to_numpy()
+    return ~np.isnan(f) & (t + period <= f + 1e-9)
+
+
+def _flag(ax, frame: pd.DataFrame) -> int:
+    """Mark the labels of anachronistic decisions: vermillion, a "(!)" and the year the
+    institution came into being in history. Returns how many there are."""
+    flags = early(frame)
+    if not flags.any():
+        return 0
+    founded = founding_dates()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    for i in np.flatnonzero(flags):
+        labels[i] = f"(!) {labels[i]} [from {int(founded[frame['institution'].iloc[i]])}]"
+    ax.set_yticks(ax.get_yticks(), labels)
+    for tick, is_early in zip(ax.get_yticklabels(), flags, strict=True):
+        if is_early:
+            tick.set_color(ANACHRONISM_COLOR)
+    return int(flags.sum())
+
+
 def why_figure(rs: RunSet) -> Figure:
     """Stacked utility terms of each state's US requests, US signatures and ALBA accessions."""
     run = rs.primary
     title = "Why they chose: the utility terms behind each main decision"
     dec = main_decisions(run)
     sizes = [max(1, (dec["panel"] == p).sum()) for p, _, _ in PANELS]
+    flagged = 0
     with style():
         fig = new_figure(9.5, 1.9 + 0.2 * sum(sizes) + 0.5 * len(PANELS), title)
         axes = fig.subplots(len(PANELS), 1, sharex=True,
@@ -126,6 +154,7 @@ def why_figure(rs: RunSet) -> Figure:
                 no_data(ax, f"no such decision in this run ({panel.lower()})")
                 continue
             _stacked_bars(ax, sub, [_label(r) for r in sub.itertuples()])
+            flagged += _flag(ax, sub)
             ax.set_ylabel("state, quarter, institution")
         axes[-1].set_xlabel("contribution to the decision's utility (utility units)")
         axes[-1].tick_params(labelbottom=True)
@@ -134,7 +163,9 @@ def why_figure(rs: RunSet) -> Figure:
     caption = (
         f"Signed contribution of each utility term to every US request, US signature and ALBA "
         f"accession a government chose ({seed}); scenario-imposed events are left out."
-    )
+        + (f" {flagged} decision(s) marked (!) in vermillion came before the institution existed "
+           "in history (anachronisms)." if flagged else "")
+    )  # fmt: skip
     return Figure("why", title, caption, fig)
 
 
@@ -174,6 +205,7 @@ def peru_figure(rs: RunSet) -> Figure:
     run = rs.primary
     title = "Peru 2003-2006: the model's reasons beside Kat's account"
     ev = peru_decisions(run)
+    flagged = 0
     with style():
         fig = new_figure(12, max(4.2, 1.9 + 0.34 * len(ev)), title)
         ax, text_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
@@ -183,6 +215,7 @@ def peru_figure(rs: RunSet) -> Figure:
         else:
             labels = [f"{r.date} {inst_label(r.institution)} {r.action}" for r in ev.itertuples()]
             _stacked_bars(ax, ev, labels)
+            flagged = _flag(ax, ev)
             ax.set_xlabel("contribution to the decision's utility (utility units)")
             ax.set_ylabel("quarter, institution, action")
         text_ax.axis("off")
@@ -195,5 +228,7 @@ def peru_figure(rs: RunSet) -> Figure:
     caption = (
         f"Utility terms of every decision Peru's governments chose in 2003-2006 (seed "
         f"{run.seed}), next to Kat's (2022) account that influence mattered more than coercion."
-    )
+        + (f" {flagged} decision(s) marked (!) came before the institution existed in history "
+           "(an anachronism of the model, not of Peru)." if flagged else "")
+    )  # fmt: skip
     return Figure("peru", title, caption, fig)

@@ -270,9 +270,38 @@ def difference(a: np.ndarray, b: np.ndarray, level: float = LEVEL) -> dict:
     return out
 
 
+def paired(base: pd.DataFrame, other: pd.DataFrame, outcome: str, level: float = LEVEL) -> dict:
+    """``other - base`` for one outcome, paired over the seeds both ran, as ``tradeblocs
+    compare`` does (common random numbers: the same seed meets the same draws, so the
+    difference shows the change, not the noise). Two or more common seeds: the mean paired
+    difference and its t-interval. One: that seed's difference, no interval. None: the Welch
+    interval of two independent samples, and a note saying so."""
+    if outcome not in other:
+        return {"difference": np.nan, "low": np.nan, "high": np.nan, "pairs": 0,
+                "note": "outcome missing in the compared run"}  # fmt: skip
+    a = base.dropna(subset=["seed"]).drop_duplicates("seed").set_index("seed")[outcome]
+    b = other.dropna(subset=["seed"]).drop_duplicates("seed").set_index("seed")[outcome]
+    common = sorted(set(a.index) & set(b.index))
+    if not common:
+        out = difference(base[outcome].to_numpy(float), other[outcome].to_numpy(float), level)
+        out["note"] = "no common seeds: unpaired " + (out["note"] or "difference")
+        return {**out, "pairs": 0}
+    from .compare import paired_interval
+
+    diffs = (b.loc[common] - a.loc[common]).to_numpy(float)
+    mean, half = paired_interval(diffs, level)
+    out = {"difference": mean, "low": np.nan, "high": np.nan, "pairs": len(common)}
+    if len(common) < 2:
+        return {**out, "note": "one common seed: no interval"}
+    note = f"paired t over {len(common)} seeds"
+    if half == 0:
+        note += " (the same difference in every seed)"
+    return {**out, "low": mean - half, "high": mean + half, "note": note}
+
+
 def compare_table(base: RunSet, others: list[RunSet]) -> pd.DataFrame:
-    """For each comparison and outcome: both means, their seed counts, the difference and its
-    interval (``other - base``)."""
+    """For each comparison and outcome: both means, their seed counts, the difference
+    (``other - base``) paired over common seeds, its interval and the number of pairs."""
     rows = []
     for other in others:
         for outcome in base.outcomes.columns.drop(["seed", "date"]):
@@ -282,7 +311,7 @@ def compare_table(base: RunSet, others: list[RunSet]) -> pd.DataFrame:
             rows.append({"comparison": other.label, "outcome": outcome,
                          "base mean": a.mean(), "base seeds": len(a),
                          "other mean": b.mean(), "other seeds": len(b),
-                         **difference(a, b)})  # fmt: skip
+                         **paired(base.outcomes, other.outcomes, outcome)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -330,7 +359,72 @@ def compare_figure(base: RunSet, table: pd.DataFrame) -> Figure:
         fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
     caption = (
         f"Each point is (compared run's mean) minus ({base.label}'s mean) at the end of the run; "
-        f"bars are {LEVEL:.0%} Welch t-intervals where both sides have two or more seeds, hollow "
-        "markers a point difference without an interval."
+        f"bars are {LEVEL:.0%} t-intervals of the differences paired over the seeds both sides "
+        "ran (as in tradeblocs compare), hollow markers a point difference without an interval "
+        "(fewer than two common seeds)."
     )
     return Figure("compare", title, caption, fig)
+
+
+# --- the counterfactual's course over the baseline's ---------------------------------------
+
+COMPARE_STYLES = ["--", "-.", (0, (1, 1)), (0, (5, 1, 1, 1))]
+
+
+def course_compare_figure(base: RunSet, others: list[RunSet]) -> Figure:
+    """Each compared run's course drawn over the baseline's: the US-alignment index, US FTAs in
+    force and each bloc's size, every run set as its mean with a band across its seeds (its own
+    colour, line style and marker), and the documented counts as dotted steps."""
+    title = f"The course of each counterfactual over {base.label}'s"
+    run = base.primary
+    hist = history_spells()
+    sets = [base, *others]
+    colors = ["0.15", *COMPARE_COLORS[1:]]
+    styles = ["-", *COMPARE_STYLES]
+    panels = [("us_alignment_index", "US-alignment index"), ("us_ftas_in_force", "US FTAs in force")]
+    panels += [(f"members_{b}", f"{inst_label(b)} members") for b in base.blocs[:7]]
+    ncols = 3
+    nrows = math.ceil(len(panels) / ncols)
+    with style():
+        fig = new_figure(12, 2.7 * nrows + 0.9, title)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, (column, name) in zip(axes, panels, strict=False):
+            for k, rs in enumerate(sets):
+                frame = rs.stacked(column)
+                if frame.empty:
+                    continue
+                _mean_band(ax, frame, colors[k % len(colors)], rs.label,
+                           linestyle=styles[k % len(styles)], linewidth=1.8 if k else 2.2,
+                           marker=COMPARE_MARKERS[k % 6], markevery=max(1, len(frame) // 7),
+                           markersize=4)  # fmt: skip
+            t = base.stacked("us_ftas_in_force").index.to_numpy(float)
+            t_doc = t + 1 / run.steps_per_year - 1e-6
+            if column == "us_ftas_in_force":
+                ax.plot(t, status_count(hist, t_doc, us_agreements(base), {"in_force"}), **DOCUMENTED_STYLE)
+            elif column.startswith("members_"):
+                ax.plot(t, status_count(hist, t_doc, [column[8:]], {"member"}), **DOCUMENTED_STYLE)
+            if column == "us_alignment_index":
+                ax.axhline(0, color="0.6", linewidth=0.8)
+                ax.set_ylim(-1.05, 1.05)
+            else:
+                ax.set_ylim(bottom=0)
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(name, loc="left")
+            year_axis(ax, run.start, run.end)
+        for ax in axes[len(panels) :]:
+            ax.axis("off")
+        handles = [Line2D([], [], color=colors[k % len(colors)], linestyle=styles[k % len(styles)],
+                          marker=COMPARE_MARKERS[k % 6], linewidth=2,
+                          label=f"{rs.label} (mean of {seed_note(rs)})")
+                   for k, rs in enumerate(sets)]  # fmt: skip
+        handles.append(Line2D([], [], label="documented history", **DOCUMENTED_STYLE))
+        if any(rs.n > 1 for rs in sets):
+            handles.append(Patch(color="0.3", alpha=0.2, label="band: range across seeds (10th-90th "
+                                 "percentile above 10 seeds)"))  # fmt: skip
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+    caption = (
+        f"Mean over seeds of {base.label} (dark, solid) and of each compared scenario (its own "
+        "colour, line style and marker), each with a band across its seeds; dotted steps: the "
+        "documented counts."
+    )
+    return Figure("course-compare", title, caption, fig)

@@ -3,9 +3,11 @@ file a researcher can open offline, send or publish, with every figure also as P
 
 The HTML carries its images inline (base64 PNG) and its style in the page, with no link to
 the network, so it opens the same on a laptop in the field as on the web. Sections:
-run summary, membership timeline, the hemisphere at three moments, why they chose (with
-Peru beside Kat's account), the hemisphere's course, counterfactuals (``--compare``) and the
-fit to the documented history (from ``analysis.score`` where it is available).
+run summary, membership timeline (with the run's anachronisms: events before their institution
+existed in history), the hemisphere at three moments, why they chose (with Peru beside Kat's
+account), the hemisphere's course, counterfactuals (``--compare``: differences paired over common
+seeds, each course over the baseline's with bands, maps side by side) and the fit to the
+documented history (from ``analysis.score`` where it is available).
 """
 
 from __future__ import annotations
@@ -59,9 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "and every figure as PNG and SVG beside it. RUN_DIR is the output of `tradeblocs run`, "
         "or a folder holding several seeds' run folders (drawn as mean and band).",
     )
-    p.add_argument(
-        "run_dir", type=Path, metavar="RUN_DIR", help="a run folder, or a folder of seeds"
-    )
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, or a folder of seeds")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER_RUN_DIR",
                    help="runs (or folders of seeds) to compare with RUN_DIR")  # fmt: skip
     p.add_argument("--out", type=Path, default=None,
@@ -128,10 +128,10 @@ def build_report(
 ) -> tuple[str, list[str]]:
     """Make every figure (saved beside ``out``), and return the HTML text and the list of
     figures that failed (each failure is also shown in its section)."""
-    from .fig_map import hemisphere_figure
+    from .fig_map import hemisphere_compare_figure, hemisphere_figure
     from .fig_timeline import timeline_figure
     from .fig_why import peru_figure, why_figure
-    from .figures import compare_figure, compare_table, course_figure, save_figure
+    from .figures import compare_figure, compare_table, course_compare_figure, course_figure, save_figure
 
     table = compare_table(base, others) if others else None
     jobs = [
@@ -142,8 +142,13 @@ def build_report(
         Job("course", "the hemisphere's course", lambda: course_figure(base)),
     ]
     if table is not None:
-        jobs.append(Job("counterfactuals", "counterfactual differences",
-                        lambda: compare_figure(base, table)))  # fmt: skip
+        jobs += [
+            Job("counterfactuals", "counterfactual courses over the baseline's",
+                lambda: course_compare_figure(base, others)),
+            Job("counterfactuals", "counterfactual maps beside the baseline's",
+                lambda: hemisphere_compare_figure(base, others, moments)),
+            Job("counterfactuals", "counterfactual differences", lambda: compare_figure(base, table)),
+        ]  # fmt: skip
     parts: dict[str, list[str]] = {sid: [] for sid, _ in SECTIONS}
     failures = []
     for k, job in enumerate(jobs, 1):
@@ -163,6 +168,7 @@ def build_report(
         say(f"[{k}/{len(jobs)}] {job.label} ({time.perf_counter() - t0:.1f} s): "
             f"{saved.png.name}, {saved.svg.name}")  # fmt: skip
     parts["summary"].insert(0, summary_html(base, others))
+    parts["timeline"].append(anachronisms_html(base, others))
     parts["why"].insert(1, kat_html(base))
     parts["why"].append(decisions_html(base))
     parts["counterfactuals"].insert(0, compare_html(base, table))
@@ -206,8 +212,7 @@ def summary_html(base: RunSet, others: list[RunSet]) -> str:
         f"scenario <b>{html.escape(str(s.get('scenario')))}</b> (hash {s.get('scenario_hash')})",
         f"{base.n} seed{'s' if base.n > 1 else ''}: " + ", ".join(str(x) for x in base.seeds),
         f"{s.get('steps')} steps, through {s.get('end_date')}",
-        f"tradeblocs {s.get('version')}"
-        + (f", commit {s['git_commit']}" if s.get("git_commit") else ""),
+        f"tradeblocs {s.get('version')}" + (f", commit {s['git_commit']}" if s.get("git_commit") else ""),
     ]
     rows = {}
     for rs in [base, *others]:
@@ -261,17 +266,45 @@ def compare_html(base: RunSet, table: pd.DataFrame | None) -> str:
                 "differences here.</p>")  # fmt: skip
     t = table.copy()
     t["95% interval"] = [
-        "" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}"
-        for lo, hi in zip(t["low"], t["high"], strict=True)
+        "" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}" for lo, hi in zip(t["low"], t["high"], strict=True)
     ]
     t["difference"] = t["difference"].map(lambda x: f"{x:+.2f}")
     t = t.drop(columns=["low", "high"])
     end = html.escape(str(base.primary.summary.get("end_date", "?")))
     return (
         f"<p>Outcomes at the end of the runs (end of {end}); "
-        "difference = compared run minus base run, a Welch t-interval where each side has two "
-        "or more seeds, otherwise the point difference alone.</p>" + frame_html(t)
+        "difference = compared run minus base run, paired over the seeds both ran, as "
+        "<code>tradeblocs compare</code> pairs them (the same seed meets the same random draws, "
+        "so the difference shows the change, not the noise): the mean paired difference with its "
+        "t-interval where two or more seeds are common, otherwise the point difference alone. "
+        "An interval of width zero means every seed moved by the same amount. The figures below "
+        "show each course over the baseline's and the maps side by side.</p>" + frame_html(t)
     )
+
+
+def anachronisms_html(base: RunSet, others: list[RunSet]) -> str:
+    """Simulated events dated before their institution existed in history, per run set (first
+    seed, as the figures), or a line saying there are none."""
+    from .fig_data import anachronisms
+
+    out = []
+    for rs in [base, *others]:
+        early = anachronisms(rs.primary)
+        who = f"{html.escape(rs.label)} (seed {rs.primary.seed})"
+        if early.empty:
+            out.append(f'<p class="meta">No anachronism in {who}: no simulated event comes before '
+                       "its institution existed in history.</p>")  # fmt: skip
+            continue
+        counts = ", ".join(
+            f"{html.escape(str(i))} {n}" for i, n in early["institution"].value_counts().items()
+        )
+        out.append(
+            f'<p class="note"><b>Anachronisms in {who}:</b> {len(early)} simulated event(s) dated '
+            f"before the institution existed in history ({counts}; founding dates from the history "
+            "table; marked ! in the timeline and (!) in the decision figures).</p>"
+            + details("The anachronistic events", frame_html(early))
+        )
+    return "\n".join(out)
 
 
 def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int = 0) -> str:

@@ -24,12 +24,13 @@ def run(*args: str) -> int:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """A single run, a folder of two seeds, and a second folder of two seeds (the 'other')."""
+    """A single run, a folder of two seeds, and a counterfactual with the same two seeds."""
     root = tmp_path_factory.mktemp("runs")
-    for name, seeds in (("single", [1]), ("seeds", [2, 3]), ("other", [4, 5])):
+    for name, seeds in (("single", [1]), ("seeds", [2, 3]), ("other", [2, 3])):
+        scenario = "cf_no_competitive_liberalization" if name == "other" else "baseline_2003_2016"
         for s in seeds:
             out = root / name / f"s{s}" if name != "single" else root / name
-            assert run("run", "baseline_2003_2016", "--seed", str(s), "--steps", STEPS,
+            assert run("run", scenario, "--seed", str(s), "--steps", STEPS,
                        "--out", str(out), "--quiet") == 0  # fmt: skip
     return root
 
@@ -81,14 +82,56 @@ def test_seeds_and_compare(runs, tmp_path, capsys):
                str(runs / "single"), "--out", str(out), "--dpi", "50")  # fmt: skip
     printed = capsys.readouterr().out
     assert code == 0
-    assert "[1/6] membership timeline" in printed and str(out.resolve()) in printed.splitlines()[-1]
+    assert "[1/8] membership timeline" in printed and str(out.resolve()) in printed.splitlines()[-1]
     text = out.read_text(encoding="utf-8")
-    assert (tmp_path / "cmp-compare.png").exists() and (tmp_path / "cmp-compare.svg").exists()
+    for name in ("compare", "course-compare", "hemisphere-compare"):
+        assert (tmp_path / f"cmp-{name}.png").exists() and (tmp_path / f"cmp-{name}.svg").exists()
     section = text[text.index('<section id="counterfactuals">') : text.index('<section id="fit">')]
     assert "US FTAs in force" in section and "US-alignment index" in section
-    assert "Welch t" in section  # two seeds on each side: an interval
-    assert "no interval" in section  # one seed on the 'single' side: the point difference only
+    assert "paired t over 2 seeds" in section  # the counterfactual ran the same two seeds
+    assert "no common seeds" in section  # seed 1 alone against seeds 2 and 3: not paired
+    assert '<figure id="fig-course-compare">' in section and '<figure id="fig-hemisphere-compare">' in section
     assert "range across 2 seeds" in text  # replicate bands in the course figure's caption
+    assert "anachronism" in text.lower()
+
+
+def test_paired_differences_match_tradeblocs_compare():
+    import pandas as pd
+
+    from analysis.compare import paired_interval
+    from analysis.figures import paired
+
+    base = pd.DataFrame({"seed": [1, 2, 3, 4], "x": [3.0, 4.0, 6.0, 5.0]})
+    other = pd.DataFrame({"seed": [4, 2, 3, 9], "x": [9.0, 7.0, 8.0, 1.0]})  # seeds 2, 3, 4 common
+    d = paired(base, other, "x")
+    mean, half = paired_interval(np.array([3.0, 2.0, 4.0]))
+    assert d["pairs"] == 3 and d["difference"] == pytest.approx(mean)
+    assert (d["low"], d["high"]) == pytest.approx((mean - half, mean + half))
+    same = paired(base, base.assign(x=base["x"] + 1), "x")
+    assert (same["low"], same["high"]) == (1.0, 1.0) and "same difference" in same["note"]
+    apart = paired(base, pd.DataFrame({"seed": [7, 8], "x": [1.0, 2.0]}), "x")
+    assert apart["pairs"] == 0 and "no common seeds" in apart["note"]
+
+
+def test_anachronisms_are_events_before_the_institution_existed():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from analysis.fig_data import anachronisms, founding_dates
+
+    founded = founding_dates()
+    assert int(founded["PACIFIC_ALLIANCE"]) == 2011 and int(founded["ALBA"]) == 2004
+    assert "FTAA" not in founded  # its record opens with the 2005 refusal, not a founding
+    events = pd.DataFrame({
+        "date": ["2006Q3", "2011Q3", "2004Q3", "2005Q1"], "country": ["PER", "PER", "VEN", "BOL"],
+        "institution": ["PACIFIC_ALLIANCE", "PACIFIC_ALLIANCE", "ALBA", "ALBA"],
+        "action": ["joined", "joined", "founded", "joined"], "forced": [False] * 4,
+    })  # fmt: skip
+    early = anachronisms(SimpleNamespace(events=events, steps_per_year=4))
+    assert list(zip(early["date"], early["institution"], strict=True)) == [
+        ("2006Q3", "PACIFIC_ALLIANCE"), ("2004Q3", "ALBA")]  # fmt: skip
+    assert early["founded"].iloc[0] == "2011Q2" and early["years_early"].iloc[0] > 4
 
 
 def test_difference_matches_welch():

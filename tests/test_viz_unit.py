@@ -118,30 +118,119 @@ def test_documented_series_from_the_project_file() -> None:
 # --- panels ------------------------------------------------------------------------------------
 
 
-def test_inspector_and_terms_chart(model: VizModel) -> None:
-    s = next(s for s in model.states if s.last_decision)
-    html = panels.inspector_html(model, s.iso3)
-    assert s.name in html and "Memberships" in html and "Latest decision" in html
-    assert panels.terms_svg(s.last_decision).count("<rect") == 6
+def test_inspector_shows_the_whole_decision_history(model: VizModel) -> None:
+    from sim.viz import inspector
+
+    iso3 = next(e["country"] for e in model.events if e.get("action") == "requested")
+    html = panels.inspector_html(model, iso3, inspector.VIEWS[0])
+    assert model.by_iso[iso3].name in html and "Memberships" in html
+    assert "Why did it ask for talks?" in html and "utility of staying put" in html
+    mine = inspector.decisions(model, iso3, us_only=True)
+    assert mine and all(inspector.is_us_deal(model, e["institution"]) for e in mine)
+    svg = inspector.history_svg(mine, float(model.p.inertia))
+    assert svg.count('class="tb-utility"') == len(mine)  # one net-utility diamond per decision
+    assert svg.count('class="tb-stay"') == 1  # one shared axis, one stay-put rule
+    assert re.search(r"p [01]\.\d\d", svg)
+    every = panels.inspector_html(model, iso3, inspector.VIEWS[1])
+    assert "Every decision it made" in every
     assert "Pick a state" in panels.inspector_html(model, "XXX")
 
 
-def test_event_rows_are_newest_first(model: VizModel) -> None:
+def test_choice_probability_is_the_logit_of_the_chosen_move(model: VizModel) -> None:
+    chosen = [e for e in model.events if e.get("p_choice") is not None]
+    assert chosen and all(0 < e["p_choice"] <= 1 for e in chosen)
+    assert all(e["utility"] is not None for e in chosen)
+
+
+def test_event_rows_are_newest_first_and_name_their_subject(model: VizModel) -> None:
     rows = panels.event_rows(model, n=8)
     assert len(rows) == 8
     assert rows[0][0] == model.events[-1]["date"]
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
+    assert all("_" not in what for _, what, _ in rows)
 
 
-def test_timeseries_figure_draws_history_beside_the_model(model: VizModel) -> None:
-    fig = panels.timeseries_figure(model)
-    axes = fig.get_axes()
-    assert len(axes) == 3
-    dotted = [ln for ln in axes[0].get_lines() + axes[1].get_lines() if ln.get_linestyle() == ":"]
-    assert len(dotted) >= 4  # the documented bloc sizes and US FTAs
-    p = model.p
-    expected = f"coercion {p.w_coercion:.1f} · influence {p.w_influence:.1f} · ideology {p.w_ideology:.1f}"
-    assert panels.running_text(model).startswith(expected)
+def test_words_name_the_subject_and_fall_back_for_new_actions() -> None:
+    from sim.viz.words import describe
+
+    assert describe({"action": "founded", "institution": "ALBA", "country": ""}, "") == "ALBA was founded"
+    assert describe({"action": "us_approved", "institution": "US_FTA"}, "Chile").startswith(
+        "The US Congress approved"
+    )
+    assert describe({"action": "requested", "institution": "US_FTA"}, "Peru") == (
+        "Peru asked for talks on a US free trade agreement"
+    )
+    assert describe({"action": "rejoined_later", "institution": "CAN"}, "Peru") == (
+        "Peru: rejoined later (Andean Community)"
+    )
+    assert describe({"action": "merged", "institution": "CAN"}, "") == "Andean Community: merged"
+    for action in ("concluded", "left", "suspended", "readmitted", "withdrew"):
+        text = describe({"action": action, "institution": "MERCOSUR"}, "Venezuela")
+        assert "Venezuela" in text and "_" not in text
+
+
+def test_charts_are_svg_with_markers_dashes_and_the_record(model: VizModel) -> None:
+    from sim.viz import plots
+
+    html = plots.charts_html(model)
+    assert html.count('<svg class="tb-chart"') == 3
+    assert 'data-kind="doc"' in html and "stroke-dasharray" in html and "<polygon" in html
+    members = plots.chart_lines(model, "members")
+    sim = [ln for ln in members if ln.kind == "sim"]
+    assert len({ln.marker for ln in sim}) == len(sim) and len({ln.dash for ln in sim}) == len(sim)
+    idx = plots.documented(model)["us_alignment_index"]
+    assert len(idx) == model.calendar.n_steps + 1 and all(-1 <= v <= 1 for v in idx)
+    twin = VizModel("cf_no_competitive_liberalization").run(model.steps_done)
+    assert 'data-kind="cf"' in plots.charts_html(model, twin)
+    png = plots.chart_png(model, "us_ftas", twin, dpi=40)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_end_label_is_the_last_quarter_simulated() -> None:
+    m = VizModel().run()
+    assert m.date == "2017Q1" and m.display_date == "2016Q4"
+    assert "2016Q4" in panels.header_html(m) and "2017Q1" not in panels.header_html(m)
+
+
+def test_scrubbing_back_replays_the_same_history(model: VizModel) -> None:
+    back = model.at_step(8)
+    assert back is not model and back.steps_done == 8
+    key = [(e["date"], e["country"], e["action"], e["institution"]) for e in back.events]
+    assert key == [(e["date"], e["country"], e["action"], e["institution"]) for e in model.events
+                   if e["step"] < 8]  # fmt: skip
+    assert back.at_step(12) is back and back.steps_done == 12
+
+
+def test_downloads_are_csv_of_the_run_so_far(model: VizModel) -> None:
+    import io
+
+    import pandas as pd
+
+    from sim.viz import downloads
+
+    ev = pd.read_csv(io.StringIO(downloads.events_csv(model)))
+    assert len(ev) == len(model.events) and "p_choice" in ev.columns
+    sp = pd.read_csv(io.StringIO(downloads.memberships_csv(model)))
+    assert list(sp.columns) == downloads.SPELL_COLUMNS
+    ts = pd.read_csv(io.StringIO(downloads.timeseries_csv(model)))
+    assert len(ts) == model.steps_done + 1 and ts["date"].iloc[-1] == model.date
+    assert downloads.file_stem(model).endswith(model.display_date)
+    assert panels.map_png(model, dpi=30)[:4] == b"\x89PNG"
+
+
+def test_documented_alignment_of_the_record() -> None:
+    st = history.documented_statuses(2012.0)
+    us = ["US_FTA", "NAFTA", "CAFTA_DR"]
+    assert history.documented_alignment(st, "VEN", us) == "alba"
+    assert history.documented_alignment(st, "MEX", us) == "us_fta"
+    assert history.documented_alignment(st, "BRA", us) == "mercosur"
+
+
+def test_map_bundles_the_us_arcs_and_cases_ties_by_contrast(model: VizModel) -> None:
+    svg = mapview.svg_map(model, documented={s.iso3: "none" for s in model.states})
+    assert svg.count('data-tie="us-trunk"') == 1  # one trunk to Washington, not an arc per state
+    assert svg.count("data-doc-iso=") == len(model.states)
+    assert mapview.casing_for("#DDAA33") != mapview.casing_for("#332288")  # ochre dark, indigo white
 
 
 # --- the model the app runs and its controls -------------------------------------------------
@@ -202,6 +291,7 @@ def test_mesa_hooks_install_the_date_line_and_layout() -> None:
 
     mesa_hooks.install()
     assert sv.ShowSteps is panels.DateInfo
+    assert sv.ModelController is mesa_hooks.ModelController
     assert sv.make_initial_grid_layout(4) == mesa_hooks.LAYOUT
     assert len(sv.make_initial_grid_layout(2)) == 2
 
@@ -216,6 +306,7 @@ def test_app_module_defines_the_page() -> None:
         panels.InspectorPanel,
         panels.EventFeedPanel,
     ] == app.COMPONENTS
+    assert app.PLAY_INTERVAL_MS <= 150
 
 
 # --- the command -------------------------------------------------------------------------------

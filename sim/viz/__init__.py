@@ -2,9 +2,15 @@
 
 - ``app``: the Solara page (``solara run sim/viz/app.py``);
 - ``controls``: the model the app runs and the sidebar inputs that rebuild it;
-- ``panels``: map, plots, state inspector, event feed, the date line;
+- ``panels``: map (with scrubber, documented layer, side-by-side scenario), plots, state
+  inspector, event feed with downloads, the date line;
 - ``mapview``: the SVG map and the networkx graph of ties between capitals;
-- ``history``: the documented record as series to draw beside the simulated ones;
+- ``clickmap``: the map's click-to-inspect (an ipyvue template that reports the state clicked);
+- ``plots``: the charts over time as hand-built SVG, and their PNG for download;
+- ``inspector``: a state's decision history, term by term on one shared axis;
+- ``words``: the event feed's plain words, as tables that fall back for new actions;
+- ``downloads``: the run so far as CSV;
+- ``history``: the documented record as series and statuses to draw beside the simulated ones;
 - ``mesa_hooks``: the date line and the layout put into SolaraViz;
 - ``make_map``: the one-off generator of ``sim/data/americas_110m.geojson``.
 

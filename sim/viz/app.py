@@ -6,8 +6,10 @@ the ``solara-assets`` package, the map from ``sim/data/americas_110m.geojson``.
 
 The page: Mesa's controls (play, step, reset) and the model parameters in the sidebar (scenario
 picker, seed, weight sliders, China's boom, switches for US competitive liberalization and for
-endogenous elections); a map of the states coloured by alignment with their ties; plots over time
-with the documented history; a state inspector; the latest events.
+endogenous elections); a map of the states coloured by alignment with their ties, a time
+scrubber, a documented-history layer and a second scenario side by side; plots over time with
+the documented history; a state inspector (click a state on the map) with its whole decision
+history; the latest events and the run's data as CSV.
 """
 
 from __future__ import annotations
@@ -26,9 +28,12 @@ from sim.viz.panels import EventFeedPanel, InspectorPanel, MapPanel, PlotsPanel
 
 TITLE = "tradeblocs: the Americas between US FTAs and US-excluding blocs"
 COMPONENTS = [MapPanel, PlotsPanel, InspectorPanel, EventFeedPanel]
+#: Pause between steps while playing; a step redraws in well under 100 ms, so Play runs at
+#: about five quarters a second (the sidebar's "Play Interval" slider changes it).
+PLAY_INTERVAL_MS = 100
 CSS = """
 .solara-content-main .v-tabs { display: none; }  /* Mesa's "Page 0" tab: the app has one page */
-.vue-grid-item { overflow: auto; background: #fff; border-radius: 4px;
+.vue-grid-item { overflow: auto; background: var(--tb-bg, #fff); border-radius: 4px;
                  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12); }
 """
 
@@ -41,6 +46,8 @@ def Page() -> None:
     first = solara.use_memo(lambda: VizModel(initial_scenario()), [])
     model = solara.use_reactive(first)
     controls = solara.use_memo(lambda: Controls.for_model(first), [])
+    controls.model = model  # the scrubber swaps in a rebuilt model through this
+    first.controls = controls
     error = solara.use_reactive("")
     picked = controls.scenario.value
 
@@ -54,6 +61,7 @@ def Page() -> None:
             controls.scenario.value = model.value.scenario_file
             return
         error.value = ""
+        new.controls = controls
         controls.show(new)
         model.value = new
 
@@ -62,5 +70,9 @@ def Page() -> None:
     if error.value:
         solara.Error(error.value)
     SolaraViz(
-        model, components=COMPONENTS, model_params=controls.model_params(), name=TITLE, play_interval=150
+        model,
+        components=COMPONENTS,
+        model_params=controls.model_params(),
+        name=TITLE,
+        play_interval=PLAY_INTERVAL_MS,
     )

@@ -8,6 +8,7 @@ screen shows, also after a scenario switch has set every input to the new scenar
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,8 @@ class Controls:
     scenario: solara.Reactive[str]
     seed: solara.Reactive[str]
     values: dict[str, solara.Reactive[Any]] = field(default_factory=dict)
+    #: the session's model, as SolaraViz holds it: the scrubber puts a rebuilt model here
+    model: solara.Reactive[Any] | None = None
 
     @classmethod
     def for_model(cls, model: VizModel) -> Controls:
@@ -183,7 +186,53 @@ class VizModel(TradeBlocsModel):
         if endo is not None:
             overrides["elections"] = "endogenous" if endo else "historical"
         self.seed_used = parse_seed(args["seed"], sc.seed) if args["seed"] is not None else sc.seed
+        self.controls = controls
+        #: what this model was built from, so the scrubber can rebuild it exactly
+        self.build_args = {k: _plain(v) for k, v in args.items()} | {"seed": self.seed_used, **kwargs}
         super().__init__(sc, seed=self.seed_used, collect="model", **overrides)
+
+    @property
+    def display_date(self) -> str:
+        """The date the app shows: the quarter the model is in, and at the end of the run the
+        last quarter it simulated (2016Q4, not the 2017Q1 that would come next)."""
+        return self.calendar.label(min(self.steps_done, self.calendar.n_steps - 1))
+
+    def at_step(self, k: int) -> VizModel:
+        """This run at step ``k``: itself moved on when ``k`` lies ahead, else the same model
+        rebuilt (same scenario, seed and settings) and run to ``k``. The model is seeded and
+        deterministic, so going back and forth shows the same history."""
+        k = max(0, min(int(k), self.calendar.n_steps))
+        if k >= self.steps_done:
+            self.run(k)
+            return self
+        twin = VizModel(**self.build_args)
+        twin.controls = self.controls
+        return twin.run(k)
+
+    def record_choice(self, state: Any, action: str, iid: str, u: float, contrib: dict[str, float]) -> None:
+        """As the model does it, and note on the logged event the probability the logit rule gave
+        the move (the inspector shows it). The options are weighed again for this: the state has
+        not moved yet, so they are the ones it chose from."""
+        p = self._choice_probability(state, action, iid)
+        n = len(self.events)
+        super().record_choice(state, action, iid, u, contrib)
+        for e in self.events[n:]:
+            if e.get("country") == state.iso3 and e.get("action") == action and e.get("institution") == iid:
+                e["p_choice"] = p
+
+    def _choice_probability(self, state: Any, action: str, iid: str) -> float | None:
+        try:
+            opts = state.options()
+            stay, temp = float(self.p.inertia), float(self.p.temperature)
+        except (AttributeError, TypeError):  # a model whose choice rule reads differently
+            return None
+        utils = [float(o[2]) for o in opts]
+        chosen = [i for i, o in enumerate(opts) if o[0] == action and o[1] == iid]
+        if not chosen or temp <= 0:
+            return None
+        top = max([stay, *utils])
+        total = math.exp((stay - top) / temp) + sum(math.exp((x - top) / temp) for x in utils)
+        return math.exp((utils[chosen[0]] - top) / temp) / total
 
     def settings(self) -> dict[str, Any]:
         """What this model runs with, in the app's terms (for the inputs and the info card)."""

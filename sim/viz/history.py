@@ -77,3 +77,68 @@ def documented_series(
                 sum(1 for (_, inst), st in status.items() if inst == b and st in ACTIVE)
             )
     return out
+
+
+def documented_statuses(t: float, path: Path = HISTORY_CSV) -> dict[tuple[str, str], str]:
+    """(country, institution) -> documented status just before time ``t`` (fractional year).
+
+    Same replay as :func:`documented_series`: a bloc member "signing" or "ratifying" the bloc's
+    own treaty stays a member; leaving, lapsing or withdrawing takes the pair out.
+    """
+    status: dict[tuple[str, str], str] = {}
+    for when, country, inst, action in load_events(Path(path)):
+        if when >= t:
+            break
+        if action not in ACTION_STATUS or not country:
+            continue
+        new = ACTION_STATUS[action]
+        if new is None:
+            status.pop((country, inst), None)
+        elif status.get((country, inst)) == "member" and new in ("signed", "ratified", "in_force"):
+            continue
+        else:
+            status[(country, inst)] = new
+    return status
+
+
+#: Stage order of a US agreement, as the model's alignment reads it.
+_US_RANK = {"requested": 1, "negotiating": 2, "acceding": 2, "signed": 3, "ratified": 4, "in_force": 5}
+
+
+def documented_alignment(
+    statuses: dict[tuple[str, str], str], iso3: str, us_agreements: Iterable[str]
+) -> str:
+    """The map category (``alba``, ``us_fta``, ``us_fta_pending``, ``mercosur``, ``none``) a state
+    had in the record, by the same precedence as the model's ``LatinState.alignment``."""
+    if statuses.get((iso3, "ALBA")) in ("member", "founded"):
+        return "alba"
+    best = max((_US_RANK.get(statuses.get((iso3, iid), ""), 0) for iid in us_agreements), default=0)
+    if best == 5:
+        return "us_fta"
+    if best >= 2:
+        return "us_fta_pending"
+    if statuses.get((iso3, "MERCOSUR")) == "member":
+        return "mercosur"
+    return "none"
+
+
+def documented_alignment_index(
+    times: Sequence[float],
+    gdp: dict[str, Sequence[float]],
+    us_agreements: Iterable[str],
+    scores: dict[str, float],
+    path: Path = HISTORY_CSV,
+) -> list[float]:
+    """The GDP-weighted US-alignment index of the record at each time: the model's formula
+    (``scores`` per category, weights ``gdp[iso3][k]`` at time ``k``) on documented statuses.
+    Empty when the history file is missing."""
+    if not load_events(Path(path)):
+        return []
+    us = list(us_agreements)
+    out = []
+    for k, t in enumerate(times):
+        st = documented_statuses(t, path)
+        tot = sum(g[k] for g in gdp.values())
+        val = sum(g[k] * scores[documented_alignment(st, iso, us)] for iso, g in gdp.items())
+        out.append(val / tot if tot else 0.0)
+    return out

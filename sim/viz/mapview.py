@@ -137,63 +137,152 @@ def tie_graph(model: TradeBlocsModel) -> nx.MultiGraph:
 
 # --- drawing -----------------------------------------------------------------------------------
 
+#: Where the arcs to Washington meet before one trunk carries them on (the Florida Straits):
+#: bundling a dozen arcs into one keeps Central America and the Caribbean readable.
+JUNCTION = (24.0, -81.0)
 
-def svg_map(model: TradeBlocsModel, selected: str | None = None) -> str:
-    """The whole map as one ``<svg>`` element (scales to its container's width)."""
+
+@cache
+def country_paths(path: Path = MAP_PATH) -> tuple[tuple[str, str, str], ...]:
+    """(iso3, name, SVG path data) of every country, projected once per process."""
+    return tuple((c.iso3, c.name, _path_d(c.rings)) for c in load_countries(path))
+
+
+def _luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def casing_for(colour: str) -> str:
+    """The halo under a tie: dark under a light tie, white under a dark one, so that the tie
+    reads on every fill, its own colour's included (Mercosur's ochre on a Mercosur state)."""
+    try:
+        return "#1b1b1b" if _luminance(colour) > 0.45 else "#ffffff"
+    except ValueError:
+        return "#ffffff"
+
+
+def svg_map(
+    model: TradeBlocsModel, selected: str | None = None, documented: dict[str, str] | None = None
+) -> str:
+    """The whole map as one ``<svg>`` element (scales to its container's width).
+
+    ``documented`` (iso3 -> alignment category in the record) adds the documented-history
+    layer: a badge by each capital in the colour the state had in history, ringed where the
+    run differs from it. States and capitals carry ``data-iso`` so a click can pick a state.
+    """
     w, h = project(VIEW[2], VIEW[1])
     by_iso = {s.iso3: s for s in model.states}
     pa = model.insts.get("PACIFIC_ALLIANCE")
     pa_members = pa.members if pa is not None else set()
+    date = escape(str(getattr(model, "display_date", model.date)))
     out = [
         f'<svg class="tb-map" viewBox="0 0 {w:.0f} {h:.0f}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Map of the Americas, {model.date}">',
-        f'<rect width="{w:.0f}" height="{h:.0f}" fill="{OCEAN}"/>',
+        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Map of the Americas, {date}">',
+        f'<rect class="tb-ocean" width="{w:.0f}" height="{h:.0f}" fill="{OCEAN}"/>',
     ]
-    for c in load_countries():
-        s = by_iso.get(c.iso3)
+    outlines = []
+    for iso3, name, d in country_paths():
+        s = by_iso.get(iso3)
         if s is None:
-            out.append(f'<path d="{_path_d(c.rings)}" fill="{LAND}" stroke="#c9c4b8" stroke-width="0.5">'
-                       f"<title>{escape(c.name)}</title></path>")  # fmt: skip
+            out.append(
+                f'<path class="tb-land" d="{d}" fill="{LAND}" stroke="#c9c4b8" stroke-width="0.5">'
+                f"<title>{escape(name)}</title></path>"
+            )
             continue
         stroke, sw = ("#ffffff", 0.8)
-        if c.iso3 in pa_members:
-            stroke, sw = (PACIFIC_ALLIANCE_OUTLINE, 2.2)
-        if c.iso3 == selected:
+        if iso3 == selected:
             stroke, sw = ("#111111", 2.6)
         label = ALIGNMENT_LABELS[s.alignment]
         out.append(
-            f'<path class="tb-state" data-iso="{c.iso3}" data-alignment="{s.alignment}" '
-            f'd="{_path_d(c.rings)}" fill="{ALIGNMENT_COLORS[s.alignment]}" stroke="{stroke}" '
+            f'<path class="tb-state" data-iso="{escape(iso3)}" data-alignment="{s.alignment}" '
+            f'd="{d}" fill="{ALIGNMENT_COLORS[s.alignment]}" stroke="{stroke}" '
             f'stroke-width="{sw}" stroke-linejoin="round"><title>{escape(s.name)}: {label}</title></path>'
         )
+        if iso3 in pa_members:  # a white halo under the indigo outline: visible on every fill
+            outlines.append(
+                f'<path d="{d}" fill="none" stroke="#ffffff" stroke-width="4.2" stroke-linejoin="round"/>'
+                f'<path data-outline="PACIFIC_ALLIANCE" data-iso="{escape(iso3)}" d="{d}" fill="none" '
+                f'stroke="{PACIFIC_ALLIANCE_OUTLINE}" stroke-width="2.2" stroke-linejoin="round"/>'
+            )
+    out.append('<g class="tb-outlines" pointer-events="none">' + "".join(outlines) + "</g>")
     out.append(_svg_ties(model))
+    if documented:
+        out.append(_svg_documented(model, documented))
     out.append(_svg_capitals(model, selected))
     out.append("</svg>")
+    return "".join(out)
+
+
+def _svg_documented(model: TradeBlocsModel, documented: dict[str, str]) -> str:
+    """The documented-history layer: a badge per state in its documented alignment colour,
+    with a thick ring where the run disagrees with the record."""
+    out = ['<g class="tb-documented">']
+    for s in model.states:
+        doc = documented.get(s.iso3)
+        if doc is None:
+            continue
+        x, y = project(s.lon, s.lat)
+        differs = doc != s.alignment
+        ring = ("#111111", 2.0) if differs else ("#ffffff", 1.0)
+        out.append(
+            f'<rect data-doc-iso="{escape(s.iso3)}" data-doc-alignment="{doc}" '
+            f'data-differs="{str(differs).lower()}" '
+            f'x="{x - 13:.1f}" y="{y + 3:.1f}" width="9" height="9" rx="2" fill="{ALIGNMENT_COLORS[doc]}" '
+            f'stroke="{ring[0]}" stroke-width="{ring[1]}"><title>{escape(s.name)} in the record: '
+            f"{escape(ALIGNMENT_LABELS[doc])}{' (the run differs)' if differs else ''}</title></rect>"
+        )
+    out.append("</g>")
     return "".join(out)
 
 
 def _svg_ties(model: TradeBlocsModel) -> str:
     g = tie_graph(model)
     blocs = tie_blocs(model)
-    casing, ties = [], []  # a white halo under each tie, so a tie reads over a fill of its colour
+    casing, ties = [], []  # a halo under each tie, so a tie reads over a fill of its colour
+    jx, jy = project(JUNCTION[1], JUNCTION[0])
+    wx, wy = project(WASHINGTON[2], WASHINGTON[1])
+    in_force = pending = 0
+    blue = INSTITUTION_COLORS["US_FTA"]
     for a, b, d in g.edges(data=True):
+        iid = d["institution"]
+        if d["kind"] == "us":  # a faint branch to the junction; the trunk carries it on
+            state = b if a == WASHINGTON[0] else a
+            x1, y1 = project(g.nodes[state]["lon"], g.nodes[state]["lat"])
+            cx, cy = (x1 + jx) / 2 + (jy - y1) * 0.15, (y1 + jy) / 2 - (jx - x1) * 0.15
+            geom = f"M{x1:.1f},{y1:.1f}Q{cx:.1f},{cy:.1f} {jx:.1f},{jy:.1f}"
+            done = d["status"] == "in_force"
+            in_force, pending = in_force + done, pending + (not done)
+            style = "" if done else ' stroke-dasharray="4 3"'
+            ties.append(
+                f'<path data-tie="us" data-inst="{escape(iid)}" data-iso="{escape(state)}" d="{geom}" '
+                f'stroke="{blue}" stroke-width="1.1" opacity="0.55"{style}/>'
+            )
+            continue
         (x1, y1), (x2, y2) = (project(g.nodes[n]["lon"], g.nodes[n]["lat"]) for n in (a, b))
         dx, dy = x2 - x1, y2 - y1
         n = hypot(dx, dy) or 1.0
-        px, py = -dy / n, dx / n  # unit normal
-        iid = d["institution"]
-        if d["kind"] == "us":  # a gentle arc to Washington; pending deals dashed
-            cx, cy = (x1 + x2) / 2 + px * 0.12 * n, (y1 + y2) / 2 + py * 0.12 * n
-            geom = f"M{x1:.1f},{y1:.1f}Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}"
-            colour, width = INSTITUTION_COLORS["US_FTA"], 1.4
-            style = "" if d["status"] == "in_force" else ' stroke-dasharray="5 4"'
-        else:  # parallel ties of different blocs side by side
-            off = (blocs.index(iid) - (len(blocs) - 1) / 2) * 2.2
-            geom = f"M{x1 + px * off:.1f},{y1 + py * off:.1f}L{x2 + px * off:.1f},{y2 + py * off:.1f}"
-            colour, width, style = INSTITUTION_COLORS.get(iid, "#555555"), 2.4, ""
-        casing.append(f'<path d="{geom}" stroke="#fff" stroke-width="{width + 1.6}" opacity="0.7"{style}/>')
-        ties.append(f'<path data-tie="{d["kind"]}" data-inst="{iid}" d="{geom}" stroke="{colour}" '
-                    f'stroke-width="{width}"{style}/>')  # fmt: skip
+        px, py = -dy / n, dx / n  # unit normal: parallel ties of different blocs side by side
+        off = (blocs.index(iid) - (len(blocs) - 1) / 2) * 2.4
+        geom = f"M{x1 + px * off:.1f},{y1 + py * off:.1f}L{x2 + px * off:.1f},{y2 + py * off:.1f}"
+        colour = INSTITUTION_COLORS.get(iid, "#555555")
+        casing.append(f'<path d="{geom}" stroke="{casing_for(colour)}" stroke-width="4.4" opacity="0.9"/>')
+        ties.append(
+            f'<path data-tie="bloc" data-inst="{escape(iid)}" d="{geom}" stroke="{colour}" '
+            'stroke-width="2.4"/>'
+        )
+    if in_force + pending:
+        width = 1.5 + 0.45 * (in_force + pending)
+        trunk = f"M{jx:.1f},{jy:.1f}L{wx:.1f},{wy:.1f}"
+        casing.append(f'<path d="{trunk}" stroke="#ffffff" stroke-width="{width + 2:.1f}" opacity="0.8"/>')
+        ties.append(
+            f'<path data-tie="us-trunk" d="{trunk}" stroke="{blue}" stroke-width="{width:.1f}">'
+            f"<title>US agreements: {in_force} in force, {pending} negotiating or signed</title></path>"
+            f'<text class="tb-trunk-label" x="{(jx + wx) / 2 + 6:.1f}" y="{(jy + wy) / 2:.1f}" '
+            'font-size="9" font-weight="700" '
+            f'fill="#10243a" stroke="#fff" stroke-width="2.5" paint-order="stroke">'
+            f"US: {in_force} in force, {pending} pending</text>"
+        )
     return '<g class="tb-ties" fill="none" stroke-linecap="round">' + "".join(casing + ties) + "</g>"
 
 
@@ -209,9 +298,10 @@ def _svg_capitals(model: TradeBlocsModel, selected: str | None) -> str:
             if iso3 == WASHINGTON[0]
             else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#fff" stroke="#222" stroke-width="1"/>'
         )
+        pick = "" if iso3 == WASHINGTON[0] else f' data-iso="{escape(iso3)}" class="tb-capital"'
         out.append(
-            shape + f'<text x="{x + ndx:.1f}" y="{y + ndy:.1f}" fill="#222" stroke="#fff" '
-            f'stroke-width="2.5" paint-order="stroke">{name}</text>'
+            f"<g{pick}>" + shape + f'<text x="{x + ndx:.1f}" y="{y + ndy:.1f}" fill="#222" stroke="#fff" '
+            f'stroke-width="2.5" paint-order="stroke">{escape(name)}</text></g>'
         )
     out.append("</g>")
     return "".join(out)
@@ -221,8 +311,9 @@ def _legend_item(swatch_style: str, text: str) -> str:
     return f'<span class="tb-legend-item"><span style="{swatch_style}"></span>{escape(text)}</span>'
 
 
-def legend_html(model: TradeBlocsModel) -> str:
-    """The on-screen legend: fills by alignment, the Pacific Alliance outline, the tie styles."""
+def legend_html(model: TradeBlocsModel, documented: bool = False) -> str:
+    """The on-screen legend: fills by alignment, the Pacific Alliance outline, the tie styles
+    and, with the documented-history layer on, its badges."""
     box = "display:inline-block;width:14px;height:12px;margin-right:5px;vertical-align:-1px;border-radius:2px"
     line = "display:inline-block;width:22px;margin-right:5px;vertical-align:3px;border-top:3px"
     blue = INSTITUTION_COLORS["US_FTA"]
@@ -234,9 +325,12 @@ def legend_html(model: TradeBlocsModel) -> str:
         _legend_item(
             f"{box};border:2.5px solid {PACIFIC_ALLIANCE_OUTLINE}", "Pacific Alliance member (outline)"
         ),
-        _legend_item(f"{line} solid {blue}", "US agreement in force (to Washington)"),
+        _legend_item(f"{line} solid {blue}", "US agreement in force (bundled to Washington)"),
         _legend_item(f"{line} dashed {blue}", "negotiating or signed"),
     ]
+    if documented:
+        items.append(_legend_item(f"{box};width:10px;height:10px;background:#ccc;border:2px solid #111",
+                                  "documented alignment (ringed: the run differs)"))  # fmt: skip
     items += [
         _legend_item(f"{line} solid {INSTITUTION_COLORS.get(iid, '#555')}", f"{short_name(iid)} ties")
         for iid in tie_blocs(model)
