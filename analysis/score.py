@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -571,7 +572,9 @@ def score_run(path: str | Path) -> dict:
         paths.append(hits)
         errs += abs_errors(tf["rows"])
         fits.append({**_numbers(sf, tf, hits), "last_year": last_year})
-    fit = {k: float(np.nanmean([f[k] for f in fits])) for k in fits[0]}
+    with warnings.catch_warnings():  # a short run has no path or forum join to average
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = {k: float(np.nanmean([f[k] for f in fits])) for k in fits[0]}
     fit["timing_median"] = float(np.median(errs)) if errs else math.nan
     fit["last_year"] = int(min(f["last_year"] for f in fits))
     fit["seeds"] = len(dirs)
