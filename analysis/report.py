@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cliargs import int_range, out_file
 from .fig_data import RunError, RunSet, load_run_set
 
 #: the report's sections in order: (html id, heading); tests check every one is there
@@ -64,13 +65,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER_RUN_DIR",
                    help="runs (or folders of seeds) to compare with RUN_DIR")  # fmt: skip
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_file, default=None,
                    help="HTML file to write (default: RUN_DIR/report.html); the figures "
                    "go beside it as NAME-FIGURE.png/.svg")  # fmt: skip
     p.add_argument("--moments", nargs="+", default=None, metavar="PERIOD",
                    help="periods whose end the hemisphere maps show, e.g. 2003 2009 2016 "
                    "(default: the start, the middle year and the end of the run)")  # fmt: skip
-    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    p.add_argument("--dpi", type=int_range(10, 1200, "dpi"), default=150,
+                   help="PNG resolution (default 150)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print only the HTML path")
     return p
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cliargs import int_range
 from .runner import (
     Design,
     Point,
@@ -198,7 +199,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--samples",
         "-n",
-        type=int,
+        type=int_range(1, 1_000_000, "samples"),
         default=None,
         metavar="N",
         help="Sobol' base samples (power of two, default 64) or Morris trajectories (default 16)",

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .cliargs import int_range
 from .runner import (
     DEFAULT_OUTCOMES,
     Design,
@@ -137,7 +138,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lhs",
-        type=int,
+        type=int_range(1, 1_000_000, "points"),
         default=None,
         metavar="N",
         help="sample the --range axes with an N-point Latin hypercube",

@@ -18,6 +18,8 @@ OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_B
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from .cliargs import int_range
+
     p = sub.add_parser(
         "viz",
         help="open the model in the browser (Mesa SolaraViz; works offline)",
@@ -27,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "scenario", nargs="?", default=None,
         help="scenario to open (a name in scenarios/ or a path; default: the baseline)",
     )  # fmt: skip
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--port", type=int_range(0, 65535, "port"), default=8765,
+                   help="port (default 8765; 0 picks a free one)")  # fmt: skip
     return p
 
 
