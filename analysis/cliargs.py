@@ -22,6 +22,16 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` shows each option's default, except where there is none to show (flags, and
+    options whose help already says what happens by default)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or "default" in (action.help or ""):
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
 def int_range(lo: int, hi: int | None = None, what: str = "") -> Callable[[str], int]:
     """An argparse type: a whole number in ``[lo, hi]``."""
 

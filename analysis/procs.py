@@ -154,6 +154,13 @@ def terminate_pool(pool: Any, grace: float = 0.5) -> None:
     any still alive after ``grace`` seconds. The work they had in hand is lost (the callers save
     finished work as it finishes)."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    # Python 3.11's pool manager thread, on seeing its workers die, sets an exception on every
+    # pending future and fails (a traceback on stderr) on one already cancelled; nobody waits
+    # for these futures any more, so forget them first
+    with contextlib.suppress(Exception):
+        pool._pending_work_items.clear()
     for p in procs:
         with contextlib.suppress(Exception):
             p.terminate()
@@ -164,5 +171,3 @@ def terminate_pool(pool: Any, grace: float = 0.5) -> None:
             if p.is_alive():
                 p.kill()
                 p.join(0.5)
-    with contextlib.suppress(Exception):
-        pool.shutdown(wait=False, cancel_futures=True)

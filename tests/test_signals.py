@@ -137,3 +137,33 @@ def test_ctrl_c_while_starting_prints_no_traceback(tmp_path: Path, delay: float)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert proc.returncode in (0, 130)
     assert _gone(kids, BOUND)
+
+
+def test_calibrate_stops_fast_and_resumes_without_touching_the_repository(tmp_path: Path) -> None:
+    """Ctrl-C during a (tiny) calibration: stopped within the bound, checkpoint kept; --resume
+    continues from it; the output is a new file in the report folder, never a shipped scenario."""
+    from sim.scenario import SCENARIO_DIR
+
+    before = {p: p.read_bytes() for p in SCENARIO_DIR.glob("*.yaml")}
+    args = ["calibrate", "baseline_2003_2016", "--seeds", "3", "--maxiter", "4", "--popsize", "2",
+            "--workers", "2", "--skip-holdout", "--report-dir", "cal"]  # fmt: skip
+    proc = _start(args, tmp_path)
+    kids = _wait_for_workers(proc)
+    ckpt = tmp_path / "cal" / "checkpoint-full.json"
+    end = time.monotonic() + 60
+    while not ckpt.exists() and time.monotonic() < end:
+        time.sleep(0.1)
+    t0 = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - t0 < BOUND
+    assert proc.returncode == 130 and "Traceback" not in err and "--resume" in err, err
+    assert _gone(kids, 1.0)
+    assert ckpt.exists()
+    done = subprocess.run([*_tradeblocs(), *args, "--resume"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=110)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "resuming from" in done.stdout
+    written = list((tmp_path / "cal").glob("baseline_2003_2016-calibrated-*.yaml"))
+    assert len(written) == 1
+    assert {p: p.read_bytes() for p in SCENARIO_DIR.glob("*.yaml")} == before
