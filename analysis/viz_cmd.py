@@ -98,13 +98,27 @@ def main(args: argparse.Namespace) -> int:
 
     shown = scenario or DEFAULT_SCENARIO
     print(f"tradeblocs viz: {shown} at http://{HOST}:{port}/  (Ctrl-C stops it)", flush=True)
-    proc = subprocess.Popen(solara_command(port), env=server_env(scenario), cwd=Path.cwd())
-    # pass a terminate on to the server, so stopping this command never leaves it behind
-    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))
+    from .procs import _die_with_parent
+
+    # the server dies with this command even if it is killed outright (PR_SET_PDEATHSIG)
+    proc = subprocess.Popen(solara_command(port), env=server_env(scenario), cwd=Path.cwd(),
+                            preexec_fn=_die_with_parent)  # fmt: skip
     try:
         return proc.wait()
-    except KeyboardInterrupt:  # Ctrl-C reached the server too; let it finish shutting down
-        proc.wait(timeout=15)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (analysis.procs): stop the server, briefly
+        stop_server(proc)
+        return 130
+
+
+def stop_server(proc: subprocess.Popen, grace: float = 1.5) -> None:
+    """SIGINT the server (Ctrl-C in a terminal already sent it one), then SIGKILL it if it is
+    still serving after ``grace`` seconds."""
+    import contextlib
+
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)

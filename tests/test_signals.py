@@ -167,3 +167,22 @@ def test_calibrate_stops_fast_and_resumes_without_touching_the_repository(tmp_pa
     written = list((tmp_path / "cal").glob("baseline_2003_2016-calibrated-*.yaml"))
     assert len(written) == 1
     assert {p: p.read_bytes() for p in SCENARIO_DIR.glob("*.yaml")} == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_viz_stops_its_server(tmp_path: Path, sig: int) -> None:
+    """SIGINT or SIGTERM to ``tradeblocs viz`` alone (not its group) stops the solara child."""
+    proc = _start(["viz", "--port", "0"], tmp_path)
+    end = time.monotonic() + 60
+    kids: list[psutil.Process] = []
+    while time.monotonic() < end and not kids:
+        kids = _family(proc.pid)
+        time.sleep(0.2)
+    time.sleep(3)  # let the server get going
+    kids = _family(proc.pid)
+    t0 = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - t0 < BOUND + 1.5  # the server's own graceful stop, then SIGKILL
+    assert "Traceback" not in err, err
+    assert _gone(kids, 1.0), "the solara server outlived the command"
