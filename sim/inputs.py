@@ -118,6 +118,13 @@ class BoundedSafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# Dates stay text: the scenario's own date parser checks them and names an impossible one
+# (2003-02-31) in its message, where PyYAML's timestamp constructor fails with a bare ValueError.
+BoundedSafeLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
 def _expanded_size(node: yaml.Node) -> int:
     """Nodes of the document once every alias is followed, counted without expanding it
     (each distinct node's size is computed once), so a bomb is measured in linear time."""
@@ -161,6 +168,8 @@ def safe_load(text: str, origin: str) -> Any:
         raise InputError(f"{origin}: not valid YAML: {' '.join(str(e).split())}") from None
     except RecursionError:
         raise InputError(f"{origin}: rejected YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as e:  # a value PyYAML cannot construct
+        raise InputError(f"{origin}: not valid YAML: {' '.join(str(e).split())}") from None
     finally:
         loader.dispose()
 
