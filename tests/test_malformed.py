@@ -109,3 +109,13 @@ def test_full_disk_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, mo
     code = main(["run", "baseline_calibrated", "--steps", "1", "--out", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "No space left on device" in err[0]
+
+
+@pytest.mark.parametrize("name", ["../../x", "/etc/evil", "..", "a/../../b", "\u202e..\\x"])
+def test_default_output_folders_stay_inside(name: str) -> None:
+    """A scenario name becomes one harmless folder-name component under runs/ or sweeps/."""
+    from analysis.runner import default_out, safe_name
+
+    assert "/" not in safe_name(name) and not safe_name(name).startswith(".")
+    out = default_out("sweep", name)
+    assert out.parent == Path("sweeps") and ".." not in out.parts

@@ -160,9 +160,9 @@ def svg_map(model: TradeBlocsModel, selected: str | None = None) -> str:
             stroke, sw = (PACIFIC_ALLIANCE_OUTLINE, 2.2)
         if c.iso3 == selected:
             stroke, sw = ("#111111", 2.6)
-        label = ALIGNMENT_LABELS[s.alignment]
+        label = escape(ALIGNMENT_LABELS[s.alignment])
         out.append(
-            f'<path class="tb-state" data-iso="{c.iso3}" data-alignment="{s.alignment}" '
+            f'<path class="tb-state" data-iso="{escape(c.iso3)}" data-alignment="{escape(s.alignment)}" '
             f'd="{_path_d(c.rings)}" fill="{ALIGNMENT_COLORS[s.alignment]}" stroke="{stroke}" '
             f'stroke-width="{sw}" stroke-linejoin="round"><title>{escape(s.name)}: {label}</title></path>'
         )
@@ -192,7 +192,9 @@ def _svg_ties(model: TradeBlocsModel) -> str:
             geom = f"M{x1 + px * off:.1f},{y1 + py * off:.1f}L{x2 + px * off:.1f},{y2 + py * off:.1f}"
             colour, width, style = INSTITUTION_COLORS.get(iid, "#555555"), 2.4, ""
         casing.append(f'<path d="{geom}" stroke="#fff" stroke-width="{width + 1.6}" opacity="0.7"{style}/>')
-        ties.append(f'<path data-tie="{d["kind"]}" data-inst="{iid}" d="{geom}" stroke="{colour}" '
+        # ids come from the scenario file: escaped, so a crafted one cannot inject markup
+        kind, inst = escape(d["kind"]), escape(iid)
+        ties.append(f'<path data-tie="{kind}" data-inst="{inst}" d="{geom}" stroke="{colour}" '
                     f'stroke-width="{width}"{style}/>')  # fmt: skip
     return '<g class="tb-ties" fill="none" stroke-linecap="round">' + "".join(casing + ties) + "</g>"
 
@@ -211,7 +213,7 @@ def _svg_capitals(model: TradeBlocsModel, selected: str | None) -> str:
         )
         out.append(
             shape + f'<text x="{x + ndx:.1f}" y="{y + ndy:.1f}" fill="#222" stroke="#fff" '
-            f'stroke-width="2.5" paint-order="stroke">{name}</text>'
+            f'stroke-width="2.5" paint-order="stroke">{escape(name)}</text>'
         )
     out.append("</g>")
     return "".join(out)

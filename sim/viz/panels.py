@@ -178,7 +178,7 @@ def inspector_html(model: TradeBlocsModel, iso3: str) -> str:
     ]
     chips = (
         "".join(
-            f'<span class="tb-chip" style="border-left-color:{INSTITUTION_COLORS.get(iid, "#999")}">'
+            f'<span class="tb-chip" style="border-left-color:{escape(INSTITUTION_COLORS.get(iid, "#999"))}">'
             f"{escape(short_name(iid))}: {escape(st.replace('_', ' '))}</span>"
             for iid, st in sorted(s.status.items(), key=lambda kv: (kv[1] not in ACTIVE, kv[0]))
         )
@@ -186,7 +186,7 @@ def inspector_html(model: TradeBlocsModel, iso3: str) -> str:
     )
     html = [
         f'<div class="tb-title" data-testid="tb-inspector-name">{escape(s.name)} '
-        f'<span class="tb-muted">{s.iso3} · {model.date}</span></div>',
+        f'<span class="tb-muted">{escape(s.iso3)} · {model.date}</span></div>',
         '<table class="tb-facts">'
         + "".join(f"<tr><td class='tb-muted'>{k}</td><td>{v}</td></tr>" for k, v in rows)
         + "</table>",
