@@ -22,7 +22,7 @@ import os  # noqa: E402
 #: subcommand -> (module with ``add_parser(subparsers)`` and ``main(args)``, one-line help)
 COMMANDS = {
     "run": ("analysis.run_cmd", "run a scenario file and write its results"),
-    "score": ("analysis.score", "score a run (or a folder of seeded runs) against the record"),
+    "score": ("analysis.score_cmd", "score a run (or a folder of seeded runs) against the record"),
     "calibrate": (
         "analysis.calibrate",
         "fit the weights to the record; out-of-sample test; ablations",

@@ -32,6 +32,14 @@ class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+def console():  # -> rich.console.Console
+    """A Rich console that never cuts a table at 80 columns when the output is not a
+    terminal (a pipe, a file, CI): there it is 200 columns wide; on a terminal, its width."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
 def int_range(lo: int, hi: int | None = None, what: str = "") -> Callable[[str], int]:
     """An argparse type: a whole number in ``[lo, hi]``."""
 

@@ -86,6 +86,21 @@ class Job:
     build: Callable[[], object]
 
 
+def warn_nested_seeds(folder: Path) -> None:
+    """Warn when a run folder also holds run folders: they look like seeds, but a run folder is
+    reported as the one run it is, so the report would silently show one seed."""
+    if not (folder / "summary.json").exists():
+        return
+    nested = [p for p in folder.iterdir() if (p / "summary.json").exists()]
+    if nested:
+        print(
+            f"warning: {folder} is a run and also holds {len(nested)} run folder(s); only the run "
+            "itself is reported. Put the seeds in a folder of their own (e.g. runs/base/s1, "
+            "runs/base/s2) and report that folder.",
+            file=sys.stderr,
+        )
+
+
 def main(args: argparse.Namespace) -> int:
     import matplotlib
 
@@ -96,6 +111,8 @@ def main(args: argparse.Namespace) -> int:
     except RunError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    for folder in (args.run_dir, *args.compare):
+        warn_nested_seeds(folder)
     label_runs(base, others)
     out = args.out or (args.run_dir / "report.html")
     out = out if out.suffix.lower() in (".html", ".htm") else out / "report.html"

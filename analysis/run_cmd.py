@@ -6,7 +6,6 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 
@@ -45,7 +44,9 @@ def print_summary(model, summary: dict, out: Path) -> None:
     """Who ended up where, and the decisions where influence and coercion weighed most."""
     from sim.output import top_decisions
 
-    con = Console()
+    from .cliargs import console
+
+    con = console()
     con.print(
         f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
         f"({summary['steps']} steps, through {summary['last_step_date']}), hash {summary['scenario_hash']}"

@@ -230,7 +230,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from sim.scenario import load_scenario, resolve_path
@@ -271,7 +270,9 @@ def main(args: argparse.Namespace) -> int:
     table, notes = analyse(
         result.results, args.method, prob, x, [p.id for p in points], outcomes, sc.seed % 2**32
     )
-    con = Console()
+    from .cliargs import console
+
+    con = console()
     for note in notes:
         con.print(f"note: {note}")
     if table.empty:

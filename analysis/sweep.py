@@ -178,7 +178,6 @@ def main(args: argparse.Namespace) -> int:
 
 def print_summary(df, axes: list[str], outcomes: tuple[str, ...], limit: int = 20) -> None:
     """Mean outcomes per point (the first ``limit`` points), as a table."""
-    from rich.console import Console
     from rich.table import Table
 
     ok = df[df["status"] == "ok"]
@@ -195,7 +194,9 @@ def print_summary(df, axes: list[str], outcomes: tuple[str, ...], limit: int = 2
         t.add_column(short_label(c), justify="left" if c == "point" else "right")
     for pid, r in means.head(limit).iterrows():
         t.add_row(pid, *(_fmt(v) for v in r.values))
-    Console().print(t)
+    from .cliargs import console
+
+    console().print(t)
 
 
 def _fmt(v: Any) -> str:
