@@ -8,6 +8,7 @@ searches the bounded weights and dynamics parameters in parallel on the availabl
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import time
@@ -146,24 +147,75 @@ def loss(fit: dict) -> float:
 
 
 class _Pool:
-    """A map over worker processes for differential evolution, with a progress bar."""
+    """A map over worker processes for differential evolution, with a progress bar.
 
-    def __init__(self, workers: int, progress) -> None:
-        self.ex = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    Differential evolution (``updating="deferred"``) calls it once per generation with the whole
+    population, first the initial one, then each generation's trial vectors; the pool keeps the
+    population as selection leaves it (a trial replaces its parent when it is no worse) and
+    writes it to ``checkpoint`` after every generation, so an interrupted calibration resumes
+    from the last finished generation. Workers ignore Ctrl-C and die with this process
+    (``analysis.procs``); on an interrupt they are terminated, not waited for."""
+
+    def __init__(self, workers: int, progress, checkpoint: Path | None = None, meta: dict | None = None,
+                 population: list | None = None, energies: list | None = None,
+                 generation: int = 0) -> None:  # fmt: skip
+        from .procs import worker_init
+
+        self.ex = (
+            ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
+            if workers > 1
+            else None
+        )
         self.progress = progress
+        self.checkpoint, self.meta = checkpoint, meta or {}
+        self.population, self.energies = population, energies
+        self.generation = generation
+        self._resumed_init = population is not None
 
     def __call__(self, func, iterable):
+        from .procs import signals_blocked
+
         items = list(iterable)
-        it = self.ex.map(func, items, chunksize=max(1, len(items) // 16)) if self.ex else map(func, items)
+        if self.ex:
+            with signals_blocked():  # workers start on first use
+                it = self.ex.map(func, items, chunksize=max(1, len(items) // 16))
+        else:
+            it = map(func, items)
         out = []
         for r in it:
             out.append(r)
             self.progress.update(1)
+        self._record(items, out)
         return out
 
-    def close(self) -> None:
+    def _record(self, items: list, energies: list) -> None:
+        xs = [[float(v) for v in x] for x in items]
+        if self.population is None or self._resumed_init or len(xs) != len(self.population):
+            self.population, self.energies = xs, [float(e) for e in energies]
+            self._resumed_init = False  # the resumed population re-evaluated: not a generation
+        else:
+            for i, (x, e) in enumerate(zip(xs, energies, strict=True)):
+                if e <= self.energies[i]:
+                    self.population[i], self.energies[i] = x, float(e)
+            self.generation += 1
+        if self.checkpoint is not None:
+            from .procs import shielded
+
+            body = {**self.meta, "generation": self.generation, "population": self.population,
+                    "energies": self.energies}  # fmt: skip
+            tmp = self.checkpoint.with_name(f".{self.checkpoint.name}.tmp")
+            with shielded():
+                tmp.write_text(json.dumps(body), encoding="utf-8")
+                os.replace(tmp, self.checkpoint)
+
+    def close(self, cancel: bool = False) -> None:
         if self.ex:
-            self.ex.shutdown()
+            if cancel:
+                from .procs import terminate_pool
+
+                terminate_pool(self.ex)
+            else:
+                self.ex.shutdown()
 
 
 def calibrate(
@@ -174,33 +226,53 @@ def calibrate(
     workers: int | None = None,
     window: Window | None = None,
     names: list[str] | None = None,
+    checkpoint: Path | None = None,
+    resume: bool = False,
 ) -> tuple[dict, dict, float]:
-    """Differential evolution over ``BOUNDS``; returns (parameters, fit, seconds)."""
+    """Differential evolution over ``BOUNDS``; returns (parameters, fit, seconds).
+
+    With ``checkpoint`` the population is saved after every generation; with ``resume`` a
+    saved population of the same search (scenario, seeds, window, parameters) is the starting
+    population and only the remaining generations run. A resumed search re-evaluates the saved
+    population once and draws new random numbers, so it is not bit-identical to an
+    uninterrupted one."""
     from scipy.optimize import differential_evolution
     from tqdm import tqdm
 
     names = names or list(BOUNDS)
-    obj = Objective(scenario, seeds_for(scenario.seed, n_seeds), names, window or Window())
+    win = window or Window()
+    obj = Objective(scenario, seeds_for(scenario.seed, n_seeds), names, win)
     workers = workers or os.cpu_count() or 1
     x0 = np.array([getattr(scenario.parameters, n) for n in names])
     bounds = [BOUNDS[n] for n in names]
     x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
-    total = popsize * len(names) * (maxiter + 1)
+    meta = {"scenario_hash": scenario.content_hash(), "seeds": n_seeds, "names": names,
+            "window": [win.first_year, win.last_year], "popsize": popsize, "maxiter": maxiter}  # fmt: skip
+    saved = _load_checkpoint(checkpoint, meta) if resume and checkpoint else None
+    done = saved["generation"] if saved else 0
+    remaining = max(0, maxiter - done)
+    init = np.array(saved["population"]) if saved else "latinhypercube"
+    if saved:
+        print(f"resuming from {checkpoint}: generation {done} of {maxiter}")
+    total = popsize * len(names) * (remaining + 1)
     start = time.time()
     with tqdm(total=total, desc="calibrating", unit="eval") as bar:
-        pool = _Pool(workers, bar)
+        pool = _Pool(workers, bar, checkpoint, meta, saved and saved["population"],
+                     saved and saved["energies"], done)  # fmt: skip
         best = {"loss": float("inf")}
 
         def report(intermediate_result) -> None:
             best["loss"] = float(intermediate_result.fun)
             bar.set_postfix(best_loss=f"{best['loss']:.4f}")
 
+        interrupted = False
         try:
             res = differential_evolution(
                 obj,
                 bounds,
-                x0=x0,
-                maxiter=maxiter,
+                x0=None if saved else x0,
+                init=init,
+                maxiter=max(1, remaining),
                 popsize=popsize,
                 seed=scenario.seed % (2**32),
                 workers=pool,
@@ -209,10 +281,35 @@ def calibrate(
                 tol=1e-4,
                 callback=report,
             )
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
-            pool.close()
+            pool.close(cancel=interrupted)
     params = {n: round(float(v), 4) for n, v in zip(names, res.x, strict=True)}
     return params, obj.fit(params), time.time() - start
+
+
+def _load_checkpoint(path: Path, meta: dict) -> dict | None:
+    """A saved population of the same search, or None when there is none; a checkpoint of a
+    different search (other scenario, seeds, window or parameters) is an error, not ignored."""
+    from sim.inputs import read_text
+
+    from .runner import SweepError
+
+    if not path.exists():
+        return None
+    try:
+        saved = json.loads(read_text(path, "calibration checkpoint", 50_000_000))
+    except ValueError as e:
+        raise SweepError(f"{path}: unreadable checkpoint ({e}); delete it to start afresh") from None
+    for key in ("scenario_hash", "seeds", "names", "window", "popsize"):
+        if saved.get(key) != meta[key]:
+            raise SweepError(
+                f"{path}: checkpoint of a different search ({key} differs); "
+                "use the same arguments, or drop --resume to start afresh"
+            )
+    return saved
 
 
 def ablation_table(scenario: Scenario, n_seeds: int = 20, window: Window | None = None) -> pd.DataFrame:
@@ -254,7 +351,12 @@ def target_shares(scenario: Scenario, n_seeds: int = 20) -> tuple[pd.DataFrame, 
 
 def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: str) -> None:
     """A scenario that extends ``base_path`` with the calibrated parameters; fit in its header."""
+    from sim.scenario import scenario_dirs
+
     rel = os.path.relpath(base_path.resolve(), out.resolve().parent)
+    named = base_path.resolve().parent in {d.resolve() for d in scenario_dirs()}
+    if named and base_path.resolve().parent != out.resolve().parent:
+        rel = base_path.stem  # a shipped (or --scenarios) file: by name, valid in any install
     header = [
         "# Calibrated baseline: written by `tradeblocs calibrate`; re-run it to regenerate.",
         f"# {note}",
@@ -291,29 +393,43 @@ def markdown_table(df: pd.DataFrame) -> str:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from .cliargs import DefaultsFormatter, int_range, out_file, positive
+
     p = sub.add_parser(
-        "calibrate", help="fit the weights to the documented history; out-of-sample test; ablations"
+        "calibrate",
+        help="fit the weights to the documented history; out-of-sample test; ablations",
+        description="Fit the weights to the documented history with differential evolution, "
+        "then the out-of-sample test and the ablation tables. Writes a new calibrated scenario "
+        "(never an existing file unless --replace) and checkpoints the population after every "
+        "generation, so an interrupted search continues with --resume.",
+        formatter_class=DefaultsFormatter,
     )
     p.add_argument("scenario", help="scenario to calibrate (its parameters are the starting point)")
-    p.add_argument("--seeds", type=int, default=20, help="seeds per evaluation (default 20)")
-    p.add_argument("--maxiter", type=int, default=12, help="differential evolution generations")
-    p.add_argument("--popsize", type=int, default=6, help="population per parameter")
-    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--seeds", type=positive, default=20, help="seeds per evaluation")
+    p.add_argument("--maxiter", type=int_range(1, 10_000), default=10,
+                   help="differential evolution generations")  # fmt: skip
+    p.add_argument("--popsize", type=int_range(1, 1000), default=5,
+                   help="population per searched parameter (x 14 parameters)")  # fmt: skip
+    p.add_argument("--workers", type=positive, default=None, help="processes (default: all cores)")
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_file,
         default=None,
-        help="calibrated scenario to write (default: scenarios/baseline_calibrated.yaml)",
+        help="calibrated scenario to write (default: REPORT_DIR/NAME-calibrated-TIME.yaml, a new "
+        "file); an existing file only with --replace",
     )
+    p.add_argument("--replace", action="store_true", help="allow --out to overwrite an existing file")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted search from REPORT_DIR/checkpoint-*.json")  # fmt: skip
     p.add_argument(
         "--report-dir",
         type=Path,
         default=Path("calibration"),
-        help="where the fit and ablation tables go (default: calibration/)",
+        help="where the tables, REPORT.md and the checkpoints go",
     )
     p.add_argument(
         "--holdout-from",
-        type=int,
+        type=int_range(2004, LAST_YEAR),
         default=2010,
         help="out-of-sample test: calibrate on year ends before this year, score the rest",
     )
@@ -326,14 +442,48 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def output_path(args: argparse.Namespace, sc: Scenario) -> Path:
+    """Where the calibrated scenario goes: ``--out`` (refused if it exists, unless
+    ``--replace``), else a new file in the report folder; never a committed file by default."""
+    from datetime import datetime
+
+    from .runner import SweepError, safe_name
+
+    if args.out is None:
+        return args.report_dir / f"{safe_name(sc.name)}-calibrated-{datetime.now():%Y%m%d-%H%M%S}.yaml"
+    if args.out.exists() and not args.replace:
+        raise SweepError(f"--out {args.out}: file exists; add --replace to overwrite it, or choose another")
+    return args.out
+
+
 def main(args: argparse.Namespace) -> int:
+    import shlex
+    import sys
+
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        argv = [a for a in sys.argv[1:] if a != "--resume"]
+        print(
+            f"interrupted: the population of the last finished generation is saved in "
+            f"{args.report_dir}/checkpoint-*.json; continue with: tradeblocs "
+            + " ".join(shlex.quote(a) for a in argv) + " --resume",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _main(args: argparse.Namespace) -> int:
     path = resolve_path(args.scenario)
     sc = load_scenario(path)
+    out = None if args.tables_only else output_path(args, sc)
     args.report_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"# Calibration of {sc.name}", ""]
-    if not args.tables_only:
-        params, fit, secs = calibrate(sc, args.seeds, args.maxiter, args.popsize, args.workers)
-        out = args.out or path.parent / "baseline_calibrated.yaml"
+    if out is not None:
+        params, fit, secs = calibrate(sc, args.seeds, args.maxiter, args.popsize, args.workers,
+                                      checkpoint=args.report_dir / "checkpoint-full.json",
+                                      resume=args.resume)  # fmt: skip
+        out.parent.mkdir(parents=True, exist_ok=True)
         write_calibrated(
             path,
             params,
@@ -376,7 +526,9 @@ def main(args: argparse.Namespace) -> int:
             params = {}
             in_fit = Objective(sc, seeds_for(sc.seed, args.seeds), [], train).fit({})
         else:
-            params, in_fit, _ = calibrate(base, args.seeds, args.maxiter, args.popsize, args.workers, train)
+            params, in_fit, _ = calibrate(base, args.seeds, args.maxiter, args.popsize, args.workers, train,
+                                          checkpoint=args.report_dir / "checkpoint-holdout.json",
+                                          resume=args.resume)  # fmt: skip
         src = base if not args.tables_only else sc
         out_fit = Objective(src, seeds_for(sc.seed, args.seeds), [], test).fit(params)
         holdout = pd.DataFrame(

@@ -177,7 +177,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from sim.scenario import load_scenario, resolve_path
@@ -210,7 +209,9 @@ def main(args: argparse.Namespace) -> int:
     table.to_csv(result.out / "compare.csv", index=False)
     figure(table, names[0], result.out / "compare.png")
 
-    con = Console()
+    from .cliargs import console
+
+    con = console()
     for sc in scenarios[1:]:
         con.print(what_changes(scenarios[0], sc))
     for cf in names[1:]:

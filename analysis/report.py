@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cliargs import int_range, out_file
 from .fig_data import RunError, RunSet, load_run_set
 
 #: the report's sections in order: (html id, heading); tests check every one is there
@@ -64,13 +65,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, or a folder of seeds")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER_RUN_DIR",
                    help="runs (or folders of seeds) to compare with RUN_DIR")  # fmt: skip
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_file, default=None,
                    help="HTML file to write (default: RUN_DIR/report.html); the figures "
                    "go beside it as NAME-FIGURE.png/.svg")  # fmt: skip
     p.add_argument("--moments", nargs="+", default=None, metavar="PERIOD",
                    help="periods whose end the hemisphere maps show, e.g. 2003 2009 2016 "
                    "(default: the start, the middle year and the end of the run)")  # fmt: skip
-    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    p.add_argument("--dpi", type=int_range(10, 1200, "dpi"), default=150,
+                   help="PNG resolution (default 150)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print only the HTML path")
     return p
 
@@ -84,6 +86,21 @@ class Job:
     build: Callable[[], object]
 
 
+def warn_nested_seeds(folder: Path) -> None:
+    """Warn when a run folder also holds run folders: they look like seeds, but a run folder is
+    reported as the one run it is, so the report would silently show one seed."""
+    if not (folder / "summary.json").exists():
+        return
+    nested = [p for p in folder.iterdir() if (p / "summary.json").exists()]
+    if nested:
+        print(
+            f"warning: {folder} is a run and also holds {len(nested)} run folder(s); only the run "
+            "itself is reported. Put the seeds in a folder of their own (e.g. runs/base/s1, "
+            "runs/base/s2) and report that folder.",
+            file=sys.stderr,
+        )
+
+
 def main(args: argparse.Namespace) -> int:
     import matplotlib
 
@@ -94,6 +111,8 @@ def main(args: argparse.Namespace) -> int:
     except RunError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    for folder in (args.run_dir, *args.compare):
+        warn_nested_seeds(folder)
     label_runs(base, others)
     out = args.out or (args.run_dir / "report.html")
     out = out if out.suffix.lower() in (".html", ".htm") else out / "report.html"

@@ -6,16 +6,17 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from .cliargs import out_dir, positive, seed
+
     p = sub.add_parser("run", help="run a scenario file and write its results")
     p.add_argument("scenario", help="scenario YAML path, or a name in scenarios/ (e.g. baseline_2003_2016)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: runs/NAME-SEED-TIME)")
-    p.add_argument("--steps", type=int, default=None, help="run only the first K steps")
+    p.add_argument("--seed", type=seed, default=None, help="random seed (default: the scenario's)")
+    p.add_argument("--out", type=out_dir, default=None, help="output folder (default: runs/NAME-SEED-TIME)")
+    p.add_argument("--steps", type=positive, default=None, help="run only the first K steps")
     p.add_argument("--quiet", action="store_true", help="print nothing but the output folder")
     return p
 
@@ -28,7 +29,9 @@ def main(args: argparse.Namespace) -> int:
     seed = sc.seed if args.seed is None else args.seed
     model = TradeBlocsModel(sc, seed=seed)
     model.run(args.steps)
-    out = args.out or Path("runs") / f"{sc.name}-s{seed}-{datetime.now():%Y%m%d-%H%M%S}"
+    from .runner import safe_name
+
+    out = args.out or Path("runs") / f"{safe_name(sc.name)}-s{seed}-{datetime.now():%Y%m%d-%H%M%S}"
     summary = write_run(model, out, seed)
     if args.quiet:
         print(out)
@@ -41,7 +44,9 @@ def print_summary(model, summary: dict, out: Path) -> None:
     """Who ended up where, and the decisions where influence and coercion weighed most."""
     from sim.output import top_decisions
 
-    con = Console()
+    from .cliargs import console
+
+    con = console()
     con.print(
         f"[bold]{summary['scenario']}[/] seed {summary['seed']} "
         f"({summary['steps']} steps, through {summary['last_step_date']}), hash {summary['scenario_hash']}"

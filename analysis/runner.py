@@ -354,20 +354,34 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 class ProcessExecutor:
-    """A local pool of worker processes (the default: one per core)."""
+    """A local pool of worker processes (the default: one per core). Workers ignore Ctrl-C and
+    die with this process (``analysis.procs.worker_init``); a cancelled run terminates them
+    rather than waiting for the work in hand."""
 
     def __init__(self, workers: int) -> None:
+        from .procs import worker_init
+
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_mp_context(), initializer=worker_init, initargs=(os.getpid(),)
+        )
 
     def run(self, chunks: list[Chunk]) -> Iterator[tuple[int, list[RunResult] | BaseException]]:
-        futures = {self.pool.submit(run_chunk, c): i for i, c in enumerate(chunks)}
+        from .procs import signals_blocked
+
+        with signals_blocked():  # workers start here; they set their own handlers first
+            futures = {self.pool.submit(run_chunk, c): i for i, c in enumerate(chunks)}
         for fut in as_completed(futures):
             exc = fut.exception()
             yield futures[fut], (exc if exc is not None else fut.result())
 
     def close(self, cancel: bool = False) -> None:
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        if cancel:
+            from .procs import terminate_pool
+
+            terminate_pool(self.pool)
+        else:
+            self.pool.shutdown(wait=True)
 
 
 class DaskExecutor:
@@ -402,9 +416,12 @@ class DaskExecutor:
             fut.release()
 
     def close(self, cancel: bool = False) -> None:
-        if cancel and self._futures:
-            self.client.cancel(self._futures)
-        self.client.close()
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            if cancel and self._futures:
+                self.client.cancel(self._futures, asynchronous=False)
+            self.client.close(timeout=1 if cancel else 10)
 
 
 def default_workers() -> int:
@@ -621,7 +638,8 @@ def _comparable(manifest: dict, key: str) -> Any:
 def _check_manifest(out: Path, new: dict, resume: bool) -> None:
     path = out / MANIFEST
     if not resume:
-        if path.exists() or (out / "results.parquet").exists():
+        ran = (out / "results.parquet").exists() or any((out / "parts").glob("runs-*.parquet"))
+        if ran:
             raise SweepError(
                 f"{out} already holds results: add --resume to finish or extend them, or choose another --out"
             )
@@ -694,6 +712,9 @@ def execute(
     design.points = [replace(p, replay_file=replay_path(p, out)) for p in design.points]
     manifest = design.manifest(hashes)
     _check_manifest(out, manifest, resume)
+    # reach the cluster before anything is written, so a wrong --scheduler leaves no folder
+    n_runs = len(design.points) * design.replicates
+    executor = make_executor(workers, scheduler, n_runs) if scheduler else None
     out.mkdir(parents=True, exist_ok=True)
     store = ResultStore(out)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
@@ -722,8 +743,10 @@ def execute(
     total = len(design.points) * design.replicates
     result = Outcome(out, total, total - len(todo))
     order = [p.id for p in design.points]
+    from .procs import shielded
+
     if todo:
-        executor = make_executor(workers, scheduler, len(todo))
+        executor = executor or make_executor(workers, scheduler, len(todo))
         size = chunk_size or auto_chunk_size(len(todo), executor.workers)
         chunks = _chunks(todo, bases, size)
         bar = _ProgressBar(
@@ -741,7 +764,8 @@ def execute(
                     result.lost += len(chunks[i].specs)
                     result.lost_reason = result.lost_reason or _describe_loss(res)
                     continue
-                store.write(res)
+                with shielded():  # a part is written whole or not at all
+                    store.write(res)
                 failed = sum(r.row["status"] != "ok" for r in res)
                 result.failed += failed
                 result.ok += len(res) - failed
@@ -754,8 +778,12 @@ def execute(
             executor.close(cancel=True)
         finally:
             bar.close()
+    elif executor is not None:
+        executor.close()
+    with shielded():  # merge what finished, also after Ctrl-C; a second Ctrl-C still stops at once
+        merged = store.consolidate(order)
     if result.complete:
-        result.results = store.consolidate(order)
+        result.results = merged
     return result
 
 
@@ -813,11 +841,13 @@ def report(result: Outcome, resume_hint: str) -> int:
 
 def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     """Options every many-run command takes."""
+    from .cliargs import out_dir, positive, scheduler_address
+
     g = p.add_argument_group("execution")
     g.add_argument(
         "--replicates",
         "-r",
-        type=int,
+        type=positive,
         default=replicates,
         metavar="R",
         help=f"seeds per point; replicate k uses the same seed everywhere (default {replicates})",
@@ -825,13 +855,14 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     g.add_argument(
         "--workers",
         "-w",
-        type=int,
+        type=positive,
         default=None,
         metavar="W",
         help="local worker processes (default: all cores; 1 runs in this process)",
     )
     g.add_argument(
         "--scheduler",
+        type=scheduler_address,
         default=None,
         metavar="ADDRESS",
         help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run on that cluster instead",
@@ -839,7 +870,7 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     g.add_argument(
         "--out",
         "-o",
-        type=Path,
+        type=out_dir,
         default=None,
         metavar="DIR",
         help="results folder (default: sweeps/KIND-NAME-TIME)",
@@ -854,7 +885,7 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     )
     g.add_argument(
         "--steps",
-        type=int,
+        type=positive,
         default=None,
         metavar="K",
         help="run only the first K steps of each run (smoke tests; no fit score)",
@@ -872,7 +903,7 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     )
     g.add_argument(
         "--chunk-size",
-        type=int,
+        type=positive,
         default=None,
         metavar="N",
         help="runs per task sent to a worker (default: automatic)",
@@ -880,8 +911,18 @@ def add_execution_args(p: argparse.ArgumentParser, replicates: int) -> None:
     g.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
+def safe_name(name: str, limit: int = 60) -> str:
+    """A scenario name as one harmless folder-name component: letters, digits, ``-``, ``_`` and
+    ``.`` only, no leading dot, bounded length (a name like ``../../x`` or ``/etc`` stays inside
+    ``runs/`` or ``sweeps/``)."""
+    import re
+
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("._-")[:limit]
+    return cleaned or "scenario"
+
+
 def default_out(kind: str, name: str) -> Path:
-    return Path("sweeps") / f"{kind}-{name}-{datetime.now():%Y%m%d-%H%M%S}"
+    return Path("sweeps") / f"{kind}-{safe_name(name)}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def run_design(design: Design, args: argparse.Namespace, name: str) -> tuple[Outcome, int]:

@@ -649,11 +649,19 @@ def path_steps_table(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("score", help="score a run (or a folder of seeded runs) against the record")
+    p = sub.add_parser(
+        "score",
+        help="score a run (or a folder of seeded runs) against the record",
+        description="Print the honest fit of a run (or a folder of seeded runs) to the documented "
+        "history in one line; write fit_events.csv, fit_paths.csv, fit_timing.csv and "
+        "fit_table.csv beside it.",
+    )
     p.add_argument("run_dir", type=Path, help="folder written by `tradeblocs run`, or a folder of them")
     p.add_argument("--json", action="store_true", help="print the fit as JSON")
+    p.add_argument("--misses", action="store_true", help="print the events reproduced in under half the seeds")
     p.add_argument("--paths", action="store_true", help="print the documented paths with their hit rates")
     p.add_argument("--pairs", action="store_true", help="print the status fit per state and institution")
+    p.add_argument("--tables", action="store_true", help="print all three tables")
     return p
 
 
@@ -663,8 +671,9 @@ def _json_safe(fit: dict) -> dict:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
+
+    from .cliargs import console
 
     res = score_run(args.run_dir)
     target = args.run_dir
@@ -675,11 +684,13 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_json_safe(res["fit"]), indent=2))
         return 0
-    con = Console()
-    con.print(f"[bold]{res['headline']}[/]")
+    print(res["headline"])
+    if not (args.misses or args.paths or args.pairs or args.tables):
+        return 0
+    con = console()
     ev = res["events"]
     bad = ev[(ev["kind"] == CHOSEN) & (ev["hit_share"].fillna(0) < 0.5)]
-    if len(bad):
+    if (args.misses or args.tables) and len(bad):
         t = Table(title=f"Documented agent-chosen events reproduced within a year in under half of "
                   f"{res['fit']['seeds']:.0f} seed(s)")  # fmt: skip
         for c in ("date", "country", "institution", "action", "hit share", "missed", "median error"):
@@ -689,7 +700,7 @@ def main(args: argparse.Namespace) -> int:
             share = "" if r.hit_share != r.hit_share else f"{r.hit_share:.2f}"
             t.add_row(r.date, r.country, r.institution, r.action, share, str(r.missed), err)
         con.print(t)
-    if args.paths:
+    if args.paths or args.tables:
         t = Table(title="Documented paths: share of seeds reproducing every step within a year")
         t.add_column("path", no_wrap=True, min_width=20)
         t.add_column("hit share", justify="right", no_wrap=True)
@@ -701,7 +712,7 @@ def main(args: argparse.Namespace) -> int:
             share = "" if r.hit_share != r.hit_share else f"{r.hit_share:.2f}"
             t.add_row(r.path, share, str(r.steps), r[4], r.to, r.title)
         con.print(t)
-    if args.pairs:
+    if args.pairs or args.tables:
         scored = res["table"][(res["table"].tp + res["table"].fp + res["table"].fn) > 0]
         t = Table(title="Status fit by state and institution (starting statuses held by both left out)")
         for c in ("country", "institution", "cells", "accuracy", "f1", "tp", "fp", "fn"):

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cliargs import int_range
 from .runner import (
     Design,
     Point,
@@ -198,7 +199,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--samples",
         "-n",
-        type=int,
+        type=int_range(1, 1_000_000, "samples"),
         default=None,
         metavar="N",
         help="Sobol' base samples (power of two, default 64) or Morris trajectories (default 16)",
@@ -229,7 +230,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def main(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from sim.scenario import load_scenario, resolve_path
@@ -270,7 +270,9 @@ def main(args: argparse.Namespace) -> int:
     table, notes = analyse(
         result.results, args.method, prob, x, [p.id for p in points], outcomes, sc.seed % 2**32
     )
-    con = Console()
+    from .cliargs import console
+
+    con = console()
     for note in notes:
         con.print(f"note: {note}")
     if table.empty:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .cliargs import int_range
 from .runner import (
     DEFAULT_OUTCOMES,
     Design,
@@ -137,7 +138,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lhs",
-        type=int,
+        type=int_range(1, 1_000_000, "points"),
         default=None,
         metavar="N",
         help="sample the --range axes with an N-point Latin hypercube",
@@ -177,7 +178,6 @@ def main(args: argparse.Namespace) -> int:
 
 def print_summary(df, axes: list[str], outcomes: tuple[str, ...], limit: int = 20) -> None:
     """Mean outcomes per point (the first ``limit`` points), as a table."""
-    from rich.console import Console
     from rich.table import Table
 
     ok = df[df["status"] == "ok"]
@@ -194,7 +194,9 @@ def print_summary(df, axes: list[str], outcomes: tuple[str, ...], limit: int = 2
         t.add_column(short_label(c), justify="left" if c == "point" else "right")
     for pid, r in means.head(limit).iterrows():
         t.add_row(pid, *(_fmt(v) for v in r.values))
-    Console().print(t)
+    from .cliargs import console
+
+    console().print(t)
 
 
 def _fmt(v: Any) -> str:

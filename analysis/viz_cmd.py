@@ -18,6 +18,8 @@ OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_B
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from .cliargs import int_range
+
     p = sub.add_parser(
         "viz",
         help="open the model in the browser (Mesa SolaraViz; works offline)",
@@ -27,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "scenario", nargs="?", default=None,
         help="scenario to open (a name in scenarios/ or a path; default: the baseline)",
     )  # fmt: skip
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--port", type=int_range(0, 65535, "port"), default=8765,
+                   help="port (default 8765; 0 picks a free one)")  # fmt: skip
     return p
 
 
@@ -95,13 +98,27 @@ def main(args: argparse.Namespace) -> int:
 
     shown = scenario or DEFAULT_SCENARIO
     print(f"tradeblocs viz: {shown} at http://{HOST}:{port}/  (Ctrl-C stops it)", flush=True)
-    proc = subprocess.Popen(solara_command(port), env=server_env(scenario), cwd=Path.cwd())
-    # pass a terminate on to the server, so stopping this command never leaves it behind
-    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))
+    from .procs import _die_with_parent
+
+    # the server dies with this command even if it is killed outright (PR_SET_PDEATHSIG)
+    proc = subprocess.Popen(solara_command(port), env=server_env(scenario), cwd=Path.cwd(),
+                            preexec_fn=_die_with_parent)  # fmt: skip
     try:
         return proc.wait()
-    except KeyboardInterrupt:  # Ctrl-C reached the server too; let it finish shutting down
-        proc.wait(timeout=15)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (analysis.procs): stop the server, briefly
+        stop_server(proc)
+        return 130
+
+
+def stop_server(proc: subprocess.Popen, grace: float = 1.5) -> None:
+    """SIGINT the server (Ctrl-C in a terminal already sent it one), then SIGKILL it if it is
+    still serving after ``grace`` seconds."""
+    import contextlib
+
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)

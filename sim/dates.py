@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -21,7 +22,7 @@ def parse_date(text: str | int) -> float:
     if m := _MONTH.match(s):
         month = int(m.group(2))
         day = int(m.group(3) or 1)
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(int(m.group(1)) or 4, month)[1]:
             raise ValueError(f"impossible date {s!r}")
         return int(m.group(1)) + (month - 1) / 12 + (day - 1) / 372
     if m := _YEAR.match(s):

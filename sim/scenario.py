@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,9 +18,30 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .dates import Calendar, parse_date
+from .inputs import MAX_TABLE_BYTES, InputError, check_regular_file, load_yaml_file
 from .tables import LAC19
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def _shipped_scenario_dir() -> Path:
+    """The named scenarios: ``scenarios/`` beside the package in a source checkout, the same
+    folder installed as package data beside it in a regular install (see pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "scenarios", here.parent / "scenarios"):
+        if cand.is_dir():
+            return cand
+    return here.parent / "scenarios"
+
+
+SCENARIO_DIR = _shipped_scenario_dir()
+#: Environment variable naming the user's own scenario folders (``os.pathsep``-separated);
+#: they are searched for bare names before the shipped ones. ``tradeblocs --scenarios DIR`` sets it.
+SCENARIO_PATH_ENV = "TRADEBLOCS_SCENARIOS"
+
+
+def scenario_dirs() -> list[Path]:
+    """Folders searched for a scenario given by bare name: the user's, then the shipped one."""
+    user = [Path(d) for d in os.environ.get(SCENARIO_PATH_ENV, "").split(os.pathsep) if d.strip()]
+    return [*user, SCENARIO_DIR]
 STATUSES = (
     "requested",
     "negotiating",
@@ -35,12 +59,14 @@ STATUSES = (
 US_REQUIREMENTS = ("us_agreement", "us_agreement_in_force")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file is malformed; the message names the file, key path and problem."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # allow_inf_nan=False: every number in a scenario must be finite (an inf weight once gave
+    # inf/nan utilities in events.csv)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 def _check_date(v: str | None) -> str | None:
@@ -364,24 +390,34 @@ def deep_merge(base: dict, over: dict) -> dict:
 
 
 def resolve_path(name: str | Path) -> Path:
-    """A scenario path as given, or a bare name looked up in the project's ``scenarios/``."""
+    """A scenario path as given, or a bare name (no folder part) looked up in the user's
+    scenario folders and then the shipped ``scenarios/``."""
     p = Path(name)
-    if p.exists():
-        return p
-    for cand in (SCENARIO_DIR / p, SCENARIO_DIR / f"{p}.yaml"):
-        if cand.exists():
-            return cand
-    raise ScenarioError(f"{name}: scenario file not found (looked in . and {SCENARIO_DIR})")
+    if p.exists() or p.is_symlink():
+        return check_regular_file(p, "scenario file")
+    if len(p.parts) == 1 and str(p) not in ("", ".", ".."):
+        for d in scenario_dirs():
+            for cand in (d / p, d / f"{p}.yaml"):
+                if cand.exists():
+                    return check_regular_file(cand, "scenario file")
+    where = ", ".join(str(d) for d in scenario_dirs())
+    raise ScenarioError(f"{name}: scenario file not found (looked in . and {where})")
+
+
+#: Longest ``extends`` chain followed (a loop is caught separately).
+MAX_EXTENDS = 16
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if path.resolve() in seen:
         chain = " -> ".join(str(s) for s in (*seen, path))
         raise ScenarioError(f"{path}: extends: circular chain {chain}")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{path}: extends: chain longer than {MAX_EXTENDS} files")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise ScenarioError(f"{path}: not valid YAML: {e}") from None
+        raw = load_yaml_file(path)
+    except InputError as e:
+        raise ScenarioError(str(e)) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -389,8 +425,15 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(f"{path}: extends: must be a file path or scenario name, got {parent!r}")
     ppath = (path.parent / str(parent)) if not Path(str(parent)).is_absolute() else Path(parent)
-    if not ppath.exists():
+    if ppath.exists() or ppath.is_symlink():
+        try:
+            ppath = check_regular_file(ppath, "scenario file")
+        except InputError as e:
+            raise ScenarioError(f"{path}: extends: {e}") from None
+    else:
         try:
             ppath = resolve_path(str(parent))
         except ScenarioError:
@@ -428,7 +471,9 @@ def _describe(err: dict) -> str:
         return f"must be {ops[err['type']]} {bound}, got {err['input']!r}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    return f"{msg} (got {err['input']!r})" if "input" in err and not isinstance(err["input"], dict) else msg
+    if "input" in err and not isinstance(err["input"], dict):
+        return f"{msg} (got {_short_repr(err['input'])})"
+    return msg
 
 
 def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
@@ -436,23 +481,17 @@ def validate(raw: dict, origin: str = "<scenario>") -> Scenario:
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as e:
-        lines = [f"{origin}: {_format_loc(err['loc'])}: {_describe(err)}" for err in e.errors()]
-        raise ScenarioError("\n".join(lines)) from None
-    problems = _cross_check(sc)
+        problems = [f"{_format_loc(err['loc'])}: {_describe(err)}" for err in e.errors()]
+        raise ScenarioError(_one_line(origin, problems)) from None
+    problems = _input_checks(sc) or _cross_check(sc)
     if problems:
-        raise ScenarioError("\n".join(f"{origin}: {p}" for p in problems))
+        raise ScenarioError(_one_line(origin, problems))
     return sc
 
 
 def _cross_check(sc: Scenario) -> list[str]:
     """Checks that span sections: known countries and institutions, dates inside the run."""
     out: list[str] = []
-    for field in ("trade", "leaders", "states", "bilateral", "partner_record"):
-        p = getattr(sc.data, field)
-        if p is not None and not Path(p).exists():
-            out.append(f"data.{field}: file not found: {p}")
-    if out:
-        return out
     known = known_states(sc.data.states)
     cal = sc.calendar()
     states = set(sc.states)
@@ -564,3 +603,148 @@ def apply_override(raw: dict, dotted: str, value: Any) -> None:
 
 def dump_yaml(sc: Scenario) -> str:
     return yaml.safe_dump(sc.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# input checks: everything a scenario may not say even though each value has the right type.
+# Kept apart from the field definitions above so that adding a parameter there stays a one-line
+# change; a new parameter without both bounds fails tests/test_inputs.py until it gets them.
+
+#: Bounds for parameters whose Field declares only one side (or none): a scenario may not go
+#: beyond these. Field bounds, where declared, are checked by pydantic and win.
+PARAMETER_LIMITS: dict[str, tuple[float, float]] = {
+    "w_econ": (0.0, 100.0),
+    "w_coercion": (0.0, 100.0),
+    "w_influence": (0.0, 100.0),
+    "w_ideology": (0.0, 100.0),
+    "w_peer": (0.0, 100.0),
+    "w_cost": (0.0, 100.0),
+    "inertia": (0.0, 100.0),
+    "temperature": (0.0, 100.0),
+    "lcd_appeal": (-100.0, 100.0),
+    "lobby_scale": (0.0, 1000.0),
+    "atpdea_horizon": (0.0, 100.0),
+    "exit_cost": (0.0, 100.0),
+    "demand_step": (0.0, 10.0),
+    "min_negotiation_years": (0.0, 100.0),
+    "implementation_years": (0.0, 100.0),
+    "approval_distance": (0.0, 10.0),
+    "suspension_distance": (0.0, 10.0),
+    "sponsor_aid": (0.0, 100.0),
+    "oil_reference": (0.0, 10000.0),
+    "oil_bill_reference": (0.0, 10.0),
+    "political_weight": (0.0, 100.0),
+    "template_strictness": (0.0, 100.0),
+    "china_pull": (0.0, 100.0),
+    "election_sd": (0.0, 10.0),
+    "election_lobby_pull": (-100.0, 100.0),
+    "election_economy_pull": (-100.0, 100.0),
+}
+#: Bounds of the other free numbers a scenario sets.
+EXOGENOUS_LIMITS: dict[str, tuple[float, float]] = {
+    "china_strength": (0.0, 100.0),
+    "oil_scale": (0.0, 100.0),
+    "oil_price": (0.0, 10000.0),
+}
+#: Seeds are non-negative and fit numpy's seed sequence.
+MAX_SEED = 2**63 - 1
+MAX_REPR = 80
+
+
+def _short_repr(value: Any) -> str:
+    """``repr`` cut to a readable length, so an error stays one short line."""
+    r = repr(value)
+    r = " ".join(r.split())
+    return r if len(r) <= MAX_REPR else r[: MAX_REPR - 3] + "..."
+
+
+def _one_line(origin: str, problems: list[str]) -> str:
+    """One line for the user: the first problem, and how many more there are."""
+    first = f"{origin}: {problems[0]}"
+    return first + (f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else "")
+
+
+def parameter_bounds(name: str) -> tuple[float, float]:
+    """The bounds a parameter must lie within: the Field's where it declares them, else the
+    limits above (an unbounded side is an error in the tests, not infinity)."""
+    lo, hi = PARAMETER_LIMITS.get(name, (-math.inf, math.inf))
+    for m in Parameters.model_fields[name].metadata:
+        for attr in ("ge", "gt"):
+            if getattr(m, attr, None) is not None:
+                lo = max(lo, float(getattr(m, attr)))
+        for attr in ("le", "lt"):
+            if getattr(m, attr, None) is not None:
+                hi = min(hi, float(getattr(m, attr)))
+    return lo, hi
+
+
+@cache
+def data_years(trade_csv: str | None = None) -> tuple[int, int]:
+    """First and last year the trade table (the scenario's or the shipped one) and the
+    exogenous table both cover: a run must stay inside them."""
+    import pandas as pd
+
+    from .tables import DATA_DIR
+
+    trade = pd.read_csv(trade_csv or DATA_DIR / "trade.csv", usecols=["year"])["year"]
+    exo = pd.read_csv(DATA_DIR / "exogenous.csv", usecols=["year"])["year"]
+    return max(int(trade.min()), int(exo.min())), min(int(trade.max()), int(exo.max()))
+
+
+def _input_checks(sc: Scenario) -> list[str]:
+    """Bounds, duplicates, ordered windows, dates inside the data and readable data files."""
+    out: list[str] = []
+    if not 0 <= sc.seed <= MAX_SEED:
+        out.append(f"seed: must be between 0 and {MAX_SEED}, got {sc.seed}")
+    for name, value in sc.parameters.model_dump().items():
+        lo, hi = parameter_bounds(name)
+        if not lo <= value <= hi:
+            out.append(f"parameters.{name}: must be between {lo:g} and {hi:g}, got {value!r}")
+    for name in ("china_strength", "oil_scale"):
+        lo, hi = EXOGENOUS_LIMITS[name]
+        value = getattr(sc.exogenous, name)
+        if not lo <= value <= hi:
+            out.append(f"exogenous.{name}: must be between {lo:g} and {hi:g}, got {value!r}")
+    lo, hi = EXOGENOUS_LIMITS["oil_price"]
+    for year, price in sc.exogenous.oil_price.items():
+        if not lo <= price <= hi:
+            out.append(f"exogenous.oil_price.{year}: must be between {lo:g} and {hi:g}, got {price!r}")
+    for i, code in enumerate(sc.states):
+        if code in sc.states[:i]:
+            out.append(f"states[{i}]: duplicate state {code!r}")
+    for i, s in enumerate(sc.initial):
+        if any((s.country, s.institution) == (t.country, t.institution) for t in sc.initial[:i]):
+            out.append(f"initial[{i}]: duplicate entry for {s.country} in {s.institution}")
+    for field in ("trade", "leaders", "states", "bilateral", "partner_record"):
+        p = getattr(sc.data, field)
+        if p is not None:
+            try:
+                check_regular_file(p, "data table", MAX_TABLE_BYTES)
+            except InputError as e:
+                out.append(f"data.{field}: {e}")
+    if out:
+        return out
+    start, end = parse_date(sc.time.start), parse_date(sc.time.end)
+    if end < start:
+        return [f"time.end: {sc.time.end} is before time.start {sc.time.start}"]
+    try:
+        first, last = data_years(sc.data.trade)
+    except Exception as e:  # an unreadable table: say so in one line
+        return [f"data.trade: cannot read the years it covers: {type(e).__name__}: {e}"]
+    for key, t in (("time.start", start), ("time.end", end)):
+        if not first <= t < last + 1:
+            given = getattr(sc.time, key[5:])
+            out.append(f"{key}: {given} is outside the years the data cover ({first}-{last})")
+    windows = [("us_policy.competitive_liberalization", w) for w in sc.us_policy.competitive_liberalization]
+    windows += [("us_policy.tpa", w) for w in sc.us_policy.tpa]
+    windows += [("us_policy.congress", w) for w in sc.us_policy.congress]
+    counts: dict[str, int] = {}
+    for key, w in windows:
+        i = counts[key] = counts.get(key, -1) + 1
+        a, b = parse_date(w.start), parse_date(w.end)
+        if b < a:
+            out.append(f"{key}[{i}].end: {w.end} is before its start {w.start}")
+        for part, t in (("start", a), ("end", b)):
+            if not first - 50 <= t <= last + 50:
+                out.append(f"{key}[{i}].{part}: {getattr(w, part)} is far outside the data ({first}-{last})")
+    return out

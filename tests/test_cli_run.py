@@ -69,7 +69,8 @@ def test_run_baseline_writes_every_file_and_prints_a_summary(tmp_path):
     assert (out / "events.csv").read_bytes() == (replay / "events.csv").read_bytes()
 
     score = run("score", str(out))
-    assert "fit: F1" in score.stdout and (out / "fit_table.csv").exists()
+    assert score.stdout.startswith("fit: ") and len(score.stdout.strip().splitlines()) == 1
+    assert "documented agent-chosen events" in score.stdout and (out / "fit_table.csv").exists()
     fit = json.loads(run("score", str(out), "--json").stdout)
     assert 0 <= fit["f1"] <= 1
 

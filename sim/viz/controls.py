@@ -17,7 +17,7 @@ from typing import Any
 import solara
 
 from ..model import DEFAULT_SCENARIO, TradeBlocsModel
-from ..scenario import SCENARIO_DIR, load_scenario
+from ..scenario import SCENARIO_DIR, load_scenario, scenario_dirs
 
 #: Environment variable through which ``tradeblocs viz SCENARIO`` names the first scenario.
 SCENARIO_ENV = "TRADEBLOCS_VIZ_SCENARIO"
@@ -48,7 +48,7 @@ def outside_scenario() -> Path | None:
 def scenario_choices() -> list[str]:
     """Scenario names for the picker: the files in ``scenarios/``, baseline first, plus the
     stem of a file opened from elsewhere. Read afresh each time so new files show up."""
-    names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    names = sorted({p.stem for d in scenario_dirs() for p in d.glob("*.yaml")})
     names.sort(key=lambda n: (n != DEFAULT_SCENARIO, n))
     extra = outside_scenario()
     if extra is not None and extra.stem not in names:

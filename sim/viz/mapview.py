@@ -193,9 +193,9 @@ def svg_map(
         stroke, sw = ("#ffffff", 0.8)
         if iso3 == selected:
             stroke, sw = ("#111111", 2.6)
-        label = ALIGNMENT_LABELS[s.alignment]
+        label = escape(ALIGNMENT_LABELS[s.alignment])
         out.append(
-            f'<path class="tb-state" data-iso="{escape(iso3)}" data-alignment="{s.alignment}" '
+            f'<path class="tb-state" data-iso="{escape(iso3)}" data-alignment="{escape(s.alignment)}" '
             f'd="{d}" fill="{ALIGNMENT_COLORS[s.alignment]}" stroke="{stroke}" '
             f'stroke-width="{sw}" stroke-linejoin="round"><title>{escape(s.name)}: {label}</title></path>'
         )

@@ -339,7 +339,8 @@ def inspector_html(model: TradeBlocsModel, iso3: str, view: str = VIEWS[0]) -> s
         return '<div class="tb-muted">Pick a state, on the map or in the list.</div>'
     rows = [
         ("Leader", escape(s.leader or "—")),
-        ("Ideology", f"{s.ideology:+.2f} <span class='tb-muted'>(−1 left … +1 right)</span>"),
+        ("Economic", f"{s.economic:+.2f} <span class='tb-muted'>(−1 left … +1 right)</span>"),
+        ("Contests US", f"{s.contestation:.2f} <span class='tb-muted'>(0 aligned … 1 counter-hegemonic)</span>"),
         ("US export share", f"{s.share_us:.0%}"),
         ("China export share", f"{s.share_china:.0%}"),
         ("Export lobby", f"{s.lobby:.2f}"),
@@ -347,7 +348,7 @@ def inspector_html(model: TradeBlocsModel, iso3: str, view: str = VIEWS[0]) -> s
     ]
     chips = (
         "".join(
-            f'<span class="tb-chip" style="border-left-color:{INSTITUTION_COLORS.get(iid, "#999")}">'
+            f'<span class="tb-chip" style="border-left-color:{escape(INSTITUTION_COLORS.get(iid, "#999"))}">'
             f"{escape(short_name(iid))}: {escape(st.replace('_', ' '))}</span>"
             for iid, st in sorted(s.status.items(), key=lambda kv: (kv[1] not in ACTIVE, kv[0]))
         )
@@ -368,7 +369,7 @@ def inspector_html(model: TradeBlocsModel, iso3: str, view: str = VIEWS[0]) -> s
 
 @solara.component
 def InspectorPanel(model: TradeBlocsModel) -> None:
-    """Pick a state (here or by clicking the map); see its ideology, trade, lobby, memberships
+    """Pick a state (here or by clicking the map); see its position, trade, lobby, memberships
     and every decision it made, term by term."""
     update_counter.get()
     names = {s.name: s.iso3 for s in sorted(model.states, key=lambda s: s.name)}
