@@ -39,7 +39,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "w_cost": (0.0, 4.0),
     "inertia": (0.2, 4.0),
     "lcd_appeal": (0.0, 4.0),
-    "economic_share": (0.0, 1.0),
+    "economic_share": (0.0, 0.4),
     "political_weight": (0.0, 4.0),
     "bloc_drift": (0.0, 1.0),
     "sponsor_aid": (0.0, 3.0),
@@ -132,7 +132,9 @@ class Objective:
 
 
 #: weights of the calibration objective: timing likelihood, documented paths, end-of-window F1
-LOSS_WEIGHTS = {"timing_likelihood": 0.55, "paths": 0.3, "f1_2016": 0.15}
+LOSS_WEIGHTS = {"timing_likelihood": 0.45, "paths": 0.25, "f1_2016": 0.3}
+#: what each simulated event with no documented counterpart costs the objective
+SPURIOUS_CHARGE = 0.002
 
 
 def loss(fit: dict) -> float:
@@ -143,7 +145,7 @@ def loss(fit: dict) -> float:
     by step, and end-of-window status F1 as a minor term. A term with nothing to score in the
     window (NaN) counts 0."""
     total = sum(w * (0.0 if math.isnan(fit[k]) else fit[k]) for k, w in LOSS_WEIGHTS.items())
-    return 1.0 - total + 0.002 * fit["spurious"]
+    return 1.0 - total + SPURIOUS_CHARGE * fit["spurious"]
 
 
 class _Pool:
@@ -405,11 +407,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=DefaultsFormatter,
     )
     p.add_argument("scenario", help="scenario to calibrate (its parameters are the starting point)")
-    p.add_argument("--seeds", type=positive, default=20, help="seeds per evaluation")
+    p.add_argument("--seeds", type=positive, default=12, help="seeds per evaluation")
     p.add_argument("--maxiter", type=int_range(1, 10_000), default=10,
                    help="differential evolution generations")  # fmt: skip
     p.add_argument("--popsize", type=int_range(1, 1000), default=5,
-                   help="population per searched parameter (x 14 parameters)")  # fmt: skip
+                   help=f"population per searched parameter (x {len(BOUNDS)} parameters)")  # fmt: skip
     p.add_argument("--workers", type=positive, default=None, help="processes (default: all cores)")
     p.add_argument(
         "--out",
