@@ -59,6 +59,8 @@ TIMING: dict[str, set[str]] = {
     "acceding": {"acceding"},
     "left": {"left", "withdrew"},
     "suspended": {"suspended"},
+    "resumed": {"resumed"},
+    "sanctioned": {"sanctioned"},
     "readmitted": {"readmitted"},
     "lapsed": {"lapsed", "left"},
     "suspended_talks": {"suspended_talks", "withdrew"},
