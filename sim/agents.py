@@ -152,7 +152,8 @@ class LatinState(mesa.Agent):
 
         Leaving or walking away is scored as minus the value of staying (sign -1) less the cost
         of exit; where the institution allows it, a member may instead suspend its own
-        participation (half the exit cost, rules.suspend_utility) and later resume or leave. Talks conclude on both sides' time (the US step); signing concluded talks is
+        participation (half the exit cost, rules.suspend_utility) and later resume or leave.
+        Talks conclude on both sides' time (the US step); signing concluded talks is
         the government's choice, and so is walking away at any stage before signature."""
         m = self.model
         p = m.p

@@ -18,6 +18,9 @@ from .scenario import Scenario, apply_override, normalize_overrides, read_raw, r
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_calibrated"
+#: notes of the dated acts a scenario imposes (forced)
+DATED = "entered into force on the scenario's date"
+ENDED = "ended on the scenario's date"
 ALIGNMENT_SCORE = {
     "us_fta": 1.0,
     "us_fta_pending": 0.5,
@@ -582,19 +585,15 @@ class TradeBlocsModel(mesa.Model):
             if spec.entry_into_force and cal.step_of(spec.entry_into_force) == t:
                 for s in self.states:
                     if s.status.get(inst.id) in ("signed", "ratified"):
-                        self.set_status(
-                            s, inst.id, "in_force", forced=True, note="entered into force on the scenario's date"
-                        )
+                        self.set_status(s, inst.id, "in_force", forced=True, note=DATED)
                         self.us_approved.pop((s.iso3, inst.id), None)
                         self._replace(s, inst, forced=True)
             if spec.closing and cal.step_of(spec.closing) == t and not inst.closed:
                 for s in self.states:
                     if inst.id in s.status:
-                        self.set_status(
-                            s, inst.id, None, action="lapsed", forced=True, note="ended on the scenario's date"
-                        )
+                        self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
                 inst.closed = True
-                self.log_event("", inst.id, "lapsed", forced=True, note="ended on the scenario's date")
+                self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # ATPDEA's final expiry (a US policy date: forced)
         fin = self.scenario.us_policy.atpdea_final
         if fin and cal.step_of(fin) == t:
