@@ -36,6 +36,9 @@ INSTITUTION_LABELS = {
     "UNASUR": "UNASUR",
     "CELAC": "CELAC",
     "PACIFIC_ALLIANCE": "Pacific Alliance",
+    "USMCA": "USMCA",
+    "CPTPP": "CPTPP",
+    "PROSUR": "PROSUR",
 }
 
 

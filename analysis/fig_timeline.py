@@ -25,6 +25,7 @@ from .history import history_spells
 STATUS_ALPHA = {
     "member": 1.0, "in_force": 1.0, "signed": 0.6, "ratified": 0.6,
     "requested": 0.28, "negotiating": 0.28, "acceding": 0.28, "suspended": 0.0,
+    "sanctioned": 0.0,
 }  # fmt: skip
 STATUS_GROUPS = [
     ("member or in force", 1.0),
@@ -51,8 +52,8 @@ def _bars(ax, spells: pd.DataFrame, rows: dict[str, int], start: float, end: flo
             y, hi - lo, left=lo, height=BAR, facecolor=to_rgba(color, alpha),
             edgecolor="0.2" if documented else color,
             hatch=DOCUMENTED_HATCH if documented else None,
-            linewidth=0.9 if sp.status == "suspended" else 0.3,
-            linestyle="--" if sp.status == "suspended" else "-",
+            linewidth=0.9 if sp.status in ("suspended", "sanctioned") else 0.3,
+            linestyle=":" if sp.status == "sanctioned" else "--" if sp.status == "suspended" else "-",
         )  # fmt: skip
 
 
@@ -63,7 +64,10 @@ def _legend_handles() -> list[Patch]:
                      label="documented history (lower bar, hatched)")]  # fmt: skip
     handles += [Patch(facecolor=to_rgba(grey, a), edgecolor=grey, linewidth=0.3, label=text)
                 for text, a in STATUS_GROUPS]  # fmt: skip
-    handles.append(Patch(facecolor="none", edgecolor=grey, linestyle="--", label="suspended"))
+    handles.append(Patch(facecolor="none", edgecolor=grey, linestyle="--",
+                         label="suspended its own participation"))  # fmt: skip
+    handles.append(Patch(facecolor="none", edgecolor=grey, linestyle=":",
+                         label="sanctioned (suspended by the others)"))  # fmt: skip
     handles.append(Patch(facecolor="none", edgecolor="none",
                          label="grey row name: no documented spell"))  # fmt: skip
     handles.append(Line2D([], [], color="0.1", marker="|", markersize=9, linestyle="none",

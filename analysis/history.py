@@ -15,7 +15,9 @@ PATHS_CSV = Path(str(resources.files("analysis") / "data" / "documented_paths.cs
 FIRST_YEAR, LAST_YEAR = 2003, 2016
 
 #: Actions that only a membership institution (a bloc or a preference programme) records.
-MEMBERSHIP_ACTIONS = frozenset({"joined", "founded", "acceding", "readmitted", "suspended", "left", "lapsed"})
+MEMBERSHIP_ACTIONS = frozenset(
+    {"joined", "founded", "acceding", "readmitted", "suspended", "resumed", "sanctioned", "left", "lapsed"}
+)
 
 #: What each documented action leaves the state's status at (None: out; absent: no change).
 ACTION_STATUS: dict[str, str | None] = {
@@ -30,6 +32,8 @@ ACTION_STATUS: dict[str, str | None] = {
     "acceding": "acceding",
     "readmitted": "member",
     "suspended": "suspended",
+    "resumed": "member",
+    "sanctioned": "sanctioned",
     "left": None,
     "lapsed": None,
     "suspended_talks": None,

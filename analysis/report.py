@@ -36,6 +36,8 @@ SECTIONS = [
     ("counterfactuals", "Counterfactuals"),
     ("fit", "Fit to the documented history"),
 ]
+#: shown only when the runs go past the documented record (analysis.fig_forecast.goes_past)
+FORECAST_SECTION = ("forecast", "Forecast beyond the calibration window")
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
@@ -147,6 +149,7 @@ def build_report(
 ) -> tuple[str, list[str]]:
     """Make every figure (saved beside ``out``), and return the HTML text and the list of
     figures that failed (each failure is also shown in its section)."""
+    from .fig_forecast import forecast_figure, goes_past
     from .fig_map import hemisphere_compare_figure, hemisphere_figure
     from .fig_timeline import timeline_figure
     from .fig_why import peru_figure, why_figure
@@ -160,6 +163,9 @@ def build_report(
         Job("why", "Peru beside Kat's account", lambda: peru_figure(base)),
         Job("course", "the hemisphere's course", lambda: course_figure(base)),
     ]
+    forecast = goes_past(base)
+    if forecast:
+        jobs.append(Job("forecast", "forecast: who takes part", lambda: forecast_figure(base)))
     if table is not None:
         jobs += [
             Job("counterfactuals", "counterfactual courses over the baseline's",
@@ -168,7 +174,7 @@ def build_report(
                 lambda: hemisphere_compare_figure(base, others, moments)),
             Job("counterfactuals", "counterfactual differences", lambda: compare_figure(base, table)),
         ]  # fmt: skip
-    parts: dict[str, list[str]] = {sid: [] for sid, _ in SECTIONS}
+    parts: dict[str, list[str]] = {sid: [] for sid, _ in [*SECTIONS, FORECAST_SECTION]}
     failures = []
     for k, job in enumerate(jobs, 1):
         t0 = time.perf_counter()
@@ -191,6 +197,8 @@ def build_report(
     parts["why"].insert(1, kat_html(base))
     parts["why"].append(decisions_html(base))
     parts["counterfactuals"].insert(0, compare_html(base, table))
+    if forecast:
+        parts["forecast"].append(forecast_html(base))
     say("fit to the documented history: scoring")
     parts["fit"].append(fit_html(base, out, dpi, len(jobs) + 1))
     return page(base, others, parts), failures
@@ -396,6 +404,22 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
     return "\n".join(out_html)
 
 
+def forecast_html(base: RunSet) -> str:
+    """What the forecast section is, and the shares behind its figure, folded away."""
+    from .fig_forecast import forecast_table, participation_shares
+
+    table = forecast_table(participation_shares(base))
+    return (
+        '<p class="meta">The runs go past the last documented year: the years after it were not '
+        "used in calibration, and only the scenario's exogenous acts (marked forced) reach into "
+        "them. The fit section below scores the documented years only.</p>"
+        + details(
+            "Percent of seeds active at each year end (states never active left out)",
+            frame_html(table, 0),
+        )
+    )
+
+
 def details(summary: str, body: str) -> str:
     """A folded block the reader can open: long tables stay out of the way."""
     return f"<details><summary>{html.escape(summary)}</summary>{body}</details>"
@@ -406,10 +430,11 @@ def page(base: RunSet, others: list[RunSet], parts: dict[str, list[str]]) -> str
     title = f"tradeblocs report: {base.label}"
     if others:
         title += " compared with " + ", ".join(o.label for o in others)
-    nav = "".join(f'<li><a href="#{sid}">{html.escape(h)}</a></li>' for sid, h in SECTIONS)
+    shown = [*SECTIONS[:-1], FORECAST_SECTION, SECTIONS[-1]] if parts.get("forecast") else SECTIONS
+    nav = "".join(f'<li><a href="#{sid}">{html.escape(h)}</a></li>' for sid, h in shown)
     body = "\n".join(
         f'<section id="{sid}"><h2>{html.escape(h)}</h2>\n' + "\n".join(parts[sid]) + "</section>"
-        for sid, h in SECTIONS
+        for sid, h in shown
     )
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     return f"""<!doctype html>

@@ -60,6 +60,8 @@ TIMING: dict[str, set[str]] = {
     "acceding": {"acceding"},
     "left": {"left", "withdrew"},
     "suspended": {"suspended"},
+    "resumed": {"resumed"},
+    "sanctioned": {"sanctioned"},
     "readmitted": {"readmitted"},
     "lapsed": {"lapsed", "left"},
     "suspended_talks": {"suspended_talks", "withdrew"},
@@ -658,7 +660,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("run_dir", type=Path, help="folder written by `tradeblocs run`, or a folder of them")
     p.add_argument("--json", action="store_true", help="print the fit as JSON")
-    p.add_argument("--misses", action="store_true", help="print the events reproduced in under half the seeds")
+    p.add_argument(
+        "--misses", action="store_true", help="print the events reproduced in under half the seeds"
+    )
     p.add_argument("--paths", action="store_true", help="print the documented paths with their hit rates")
     p.add_argument("--pairs", action="store_true", help="print the status fit per state and institution")
     p.add_argument("--tables", action="store_true", help="print all three tables")

@@ -151,7 +151,9 @@ class LatinState(mesa.Agent):
         """Every move open to the government now: (action, institution, utility, terms, sign).
 
         Leaving or walking away is scored as minus the value of staying (sign -1) less the cost
-        of exit. Talks conclude on both sides' time (the US step); signing concluded talks is
+        of exit; where the institution allows it, a member may instead suspend its own
+        participation (half the exit cost, rules.suspend_utility) and later resume or leave.
+        Talks conclude on both sides' time (the US step); signing concluded talks is
         the government's choice, and so is walking away at any stage before signature."""
         m = self.model
         p = m.p
@@ -181,6 +183,12 @@ class LatinState(mesa.Agent):
                 u, c = self.value_of(inst)
                 action = "left" if st == "member" else "withdrew"
                 out.append((action, inst.id, -u - p.exit_cost, c, -1))
+                if st == "member" and m.participation_can_lapse(inst):
+                    out.append(("suspended", inst.id, rules.suspend_utility(u, p.exit_cost), c, -1))
+            elif st == "suspended":  # its own suspension (a sanction, "sanctioned", is not its move)
+                u, c = self.value_of(inst)
+                out.append(("resumed", inst.id, u - m.conflict_cost(self, inst.id), c, 1))
+                out.append(("left", inst.id, rules.leave_suspended_utility(u, p.exit_cost), c, -1))
             elif kind == "us_agreement" and st in ("negotiating", "concluded"):
                 u, c = self.value_of(inst)
                 out.append(("suspended_talks", inst.id, -u - p.exit_cost, c, -1))
@@ -237,6 +245,7 @@ class UnitedStates(mesa.Agent):
                 elif (
                     st == "negotiating"
                     and inst.spec.conclusion is None
+                    and m.us_concludes()
                     and m.talks_long_enough(state, iid)
                     and m.random.random() < conclude
                 ):
@@ -253,5 +262,5 @@ class UnitedStates(mesa.Agent):
                 and state.contestation > p.atpdea_suspend_contestation
                 and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy)
             ):
-                m.set_status(state, "ATPDEA", "suspended", actor="USA")
+                m.set_status(state, "ATPDEA", "sanctioned", actor="USA")
         m.bring_into_force()

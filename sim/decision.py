@@ -151,6 +151,28 @@ def sovereignty_cost(depth: float, contestation: float, orientation: float = 1.0
     return depth * (1.0 + contestation * (1.0 + orientation) / 2.0)
 
 
+# --- taking part, or stopping without leaving ------------------------------------------------
+
+#: A suspension of one's own participation is half an exit: it costs half the cost of leaving,
+#: because it can be undone; leaving from suspension later costs the other half. A fixed split
+#: of the calibrated exit cost, not a fitted number.
+SUSPENSION_SHARE = 0.5
+
+
+def suspend_utility(value: float, exit_cost: float) -> float:
+    """Utility of suspending one's participation in an institution worth ``value`` to stay in:
+    what staying would have given is given up (minus ``value``), at a share of the exit cost
+    (the state stops attending and paying without denouncing the treaty)."""
+    return -value - SUSPENSION_SHARE * exit_cost
+
+
+def leave_suspended_utility(value: float, exit_cost: float) -> float:
+    """Utility of formally leaving an institution whose participation the state has already
+    suspended: the rest of the exit cost, so that suspending then leaving costs what leaving
+    at once does."""
+    return -value - (1.0 - SUSPENSION_SHARE) * exit_cost
+
+
 # --- the bloc, the sponsor, the US Congress ------------------------------------------------
 
 

@@ -18,6 +18,9 @@ from .scenario import Scenario, apply_override, normalize_overrides, read_raw, r
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_calibrated"
+#: notes of the dated acts a scenario imposes (forced)
+DATED = "entered into force on the scenario's date"
+ENDED = "ended on the scenario's date"
 ALIGNMENT_SCORE = {
     "us_fta": 1.0,
     "us_fta_pending": 0.5,
@@ -338,6 +341,8 @@ class TradeBlocsModel(mesa.Model):
             "joined": "member",
             "signed": "signed",
             "ratified": "ratified",
+            "suspended": "suspended",
+            "resumed": "member",
         }.get(action)
         binding = action in ("signed", "joined", "acceding")
         for other in self.exclusive.get(iid, ()):  # giving up what the move is exclusive with
@@ -376,7 +381,11 @@ class TradeBlocsModel(mesa.Model):
         has_deal = np.minimum(1.0, sum(self._in[i] for i in self._us_deal_insts))
         nd = (self._same_sub @ has_deal) / self._n_sub
         self.neighbour_deals = dict(zip(self._iso_list, nd.tolist(), strict=True))
-        bilateral = self.tables.bilateral_matrix(self.calendar.year(self.steps_done), self._iso_list)
+        year = self.calendar.year(self.steps_done)
+        through = self.scenario.exogenous.bilateral_through
+        if through is not None:
+            year = min(year, through)
+        bilateral = self.tables.bilateral_matrix(year, self._iso_list)
         drift = self.p.bloc_drift
         self.capacity = self.sponsor_capacity()
         for iid, inst in self.insts.items():
@@ -415,7 +424,7 @@ class TradeBlocsModel(mesa.Model):
         """How much of the state's US market access Washington could withdraw (see rules)."""
         in_force = state.fta_stage == STAGE_RANK["in_force"]
         prefs = any(
-            self.insts[k].kind == "preference" and v in ("member", "suspended")
+            self.insts[k].kind == "preference" and v in ("member", "sanctioned")
             for k, v in state.status.items()
         )
         return rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk)
@@ -427,7 +436,7 @@ class TradeBlocsModel(mesa.Model):
 
     def preferences_at_risk(self, state: LatinState) -> float:
         """Unilateral preferences a state could lose: standing threat plus nearing expiry."""
-        if state.status.get("ATPDEA") not in ("member", "suspended"):
+        if state.status.get("ATPDEA") not in ("member", "sanctioned"):
             return 0.0
         now = self.calendar.time(self.steps_done)
         upcoming = [d for d in self._atpdea_expiry if d >= now]
@@ -490,6 +499,15 @@ class TradeBlocsModel(mesa.Model):
                 if 0 <= k < len(self._congress):
                     self._congress[k] = (c.approval_rate, c.conditions)
         self._atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
+        self._no_new_steps = self._window_steps(pol.no_new_agreements)
+        #: per institution whose members may suspend their own participation: from which step
+        self._lapse_from: dict[str, int] = {}
+        for iid, spec in self.scenario.institutions.items():
+            flag = spec.participation_can_lapse
+            if flag is True:
+                self._lapse_from[iid] = 0
+            elif isinstance(flag, str):
+                self._lapse_from[iid] = self.calendar.step_of(flag)
 
     def us_takes_requests(self, inst: InstitutionState) -> bool:
         """Competitive liberalization: the US opens bilateral talks only while it is policy."""
@@ -500,8 +518,19 @@ class TradeBlocsModel(mesa.Model):
         return self.steps_done in self._cl_steps
 
     def can_sign(self) -> bool:
-        """Concluded talks can be signed only under trade promotion authority."""
-        return self.steps_done in self._tpa_steps
+        """Concluded talks can be signed only under trade promotion authority, and not while
+        the US policy concludes no new agreements (``us_policy.no_new_agreements``)."""
+        return self.steps_done in self._tpa_steps and self.steps_done not in self._no_new_steps
+
+    def us_concludes(self) -> bool:
+        """Whether the US closes bilateral talks now (not while it makes no new agreements)."""
+        return self.steps_done not in self._no_new_steps
+
+    def participation_can_lapse(self, inst: InstitutionState) -> bool:
+        """Whether a member of ``inst`` may now suspend its own participation (scenario field
+        ``participation_can_lapse``: off unless a scenario switches it on)."""
+        start = self._lapse_from.get(inst.id)
+        return start is not None and self.steps_done >= start
 
     def talks_long_enough(self, state: LatinState, iid: str) -> bool:
         """Talks conclude only after a minimum time at the table."""
@@ -520,13 +549,14 @@ class TradeBlocsModel(mesa.Model):
         lag = self.p.implementation_years * self.calendar.steps_per_year
         for (iso3, iid), when in list(self.us_approved.items()):
             state = self.by_iso[iso3]
-            if state.status.get(iid) != "ratified":
-                continue
+            if state.status.get(iid) != "ratified" or self.insts[iid].spec.entry_into_force:
+                continue  # an agreement with a dated entry into force waits for its date
             ready = max(when, self._step_starts[(iso3, iid)])
             if self.steps_done - ready >= lag:
                 self.set_status(state, iid, "in_force", actor="USA")
                 self.us_approved.pop((iso3, iid))
-                if state.status.get("ATPDEA") in ("member", "suspended"):
+                self._replace(state, self.insts[iid], forced=False)
+                if state.status.get("ATPDEA") in ("member", "sanctioned"):
                     self.set_status(
                         state, "ATPDEA", None, action="lapsed", note="replaced by a free trade agreement"
                     )
@@ -540,7 +570,7 @@ class TradeBlocsModel(mesa.Model):
         for inst in self.insts.values():
             f = inst.spec.founding
             if not inst.founded and f is not None and f.date and cal.step_of(f.date) == t:
-                self._found(inst, [], forced=True)
+                self._found(inst, [self.by_iso[c] for c in f.founders if c in self.by_iso], forced=True)
             if inst.spec.conclusion and cal.step_of(inst.spec.conclusion) == t:
                 for s in self.states:
                     if s.status.get(inst.id) == "negotiating":
@@ -551,11 +581,24 @@ class TradeBlocsModel(mesa.Model):
                             forced=True,
                             note="negotiations concluded on the scenario's date",
                         )
+            spec = inst.spec
+            if spec.entry_into_force and cal.step_of(spec.entry_into_force) == t:
+                for s in self.states:
+                    if s.status.get(inst.id) in ("signed", "ratified"):
+                        self.set_status(s, inst.id, "in_force", forced=True, note=DATED)
+                        self.us_approved.pop((s.iso3, inst.id), None)
+                        self._replace(s, inst, forced=True)
+            if spec.closing and cal.step_of(spec.closing) == t and not inst.closed:
+                for s in self.states:
+                    if inst.id in s.status:
+                        self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
+                inst.closed = True
+                self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # ATPDEA's final expiry (a US policy date: forced)
         fin = self.scenario.us_policy.atpdea_final
         if fin and cal.step_of(fin) == t:
             for s in self.states:
-                if s.status.get("ATPDEA") in ("member", "suspended"):
+                if s.status.get("ATPDEA") in ("member", "sanctioned"):
                     self.set_status(s, "ATPDEA", None, action="lapsed", forced=True, note="programme expired")
         # elections: terms starting in this step (the government in office at the start of the
         # run was installed with the state)
@@ -567,6 +610,13 @@ class TradeBlocsModel(mesa.Model):
         # interventions
         while self._interventions and cal.step_of(self._interventions[0].date) <= t:
             self._intervene(self._interventions.pop(0))
+
+    def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
+        """An agreement that replaces another (``replaces``) ends the state's status there on
+        entering into force: NAFTA lapses when the USMCA takes its place."""
+        old = inst.spec.replaces
+        if old and old in state.status:
+            self.set_status(state, old, None, action="lapsed", forced=forced, note=f"replaced by {inst.id}")
 
     def _term_at(self, iso3: str, t: float) -> dict:
         terms = self._terms[iso3]
@@ -684,7 +734,8 @@ class TradeBlocsModel(mesa.Model):
                     self.set_status(
                         s, inst.id, "member", action="joined", note="accession approved by all members"
                     )
-            # democratic clause: suspend a member whose government came in irregularly
+            # democratic clause: the others sanction (suspend) a member whose government came in
+            # irregularly; "sanctioned" is their act, "suspended" the state's own
             for s in members:
                 if (
                     inst.spec.democratic_clause
@@ -692,12 +743,12 @@ class TradeBlocsModel(mesa.Model):
                     and s.status.get(inst.id) == "member"
                     and self.random.random() < rules.per_step(p.clause_rate, spy)
                 ):
-                    self.set_status(s, inst.id, "suspended", note="democratic clause")
+                    self.set_status(s, inst.id, "sanctioned", note="democratic clause")
             if inst.spec.democratic_clause:
                 for s in self.states:
-                    if s.status.get(inst.id) == "suspended" and not s.irregular:
+                    if s.status.get(inst.id) == "sanctioned" and not s.irregular:
                         self.set_status(s, inst.id, "member", action="readmitted")
-            # cohesion: the others suspend a member far from their median
+            # cohesion: the others sanction (suspend) a member far from their median
             if inst.spec.cohesion_rule and len(members) >= 3:
                 for s in members:
                     others = [m for m in members if m is not s]
@@ -711,7 +762,7 @@ class TradeBlocsModel(mesa.Model):
                         > p.suspension_distance
                     )
                     if far and self.random.random() < rules.per_step(p.cohesion_rate, spy):
-                        self.set_status(s, inst.id, "suspended", note="members' cohesion rule")
+                        self.set_status(s, inst.id, "sanctioned", note="members' cohesion rule")
 
     def _try_found(self, inst: InstitutionState) -> None:
         """Endogenous founding: enough eligible states (with the sponsor) want it."""

@@ -52,7 +52,11 @@ STATUSES = (
     "member",
     "acceding",
     "suspended",
+    "sanctioned",
 )
+#: ``suspended``: the state stopped taking part without leaving (its own choice, where the
+#: institution allows it: ``participation_can_lapse``); ``sanctioned``: the others (a bloc's
+#: democratic clause or cohesion rule) or the US (preferences withdrawn) shut it out.
 
 
 #: requirement names that stand for a deal with the US rather than an institution id
@@ -241,6 +245,10 @@ class Founding(_Strict):
         default_factory=list,
         description="what the state that proposes the founding must hold, e.g. [us_agreement_in_force]",
     )
+    founders: list[str] = Field(
+        default_factory=list,
+        description="states that found it on the historical date (forced), e.g. [MEX] for USMCA talks",
+    )
     _v = field_validator("date", mode="before")(lambda v: _check_date(v))
 
 
@@ -268,7 +276,32 @@ class Institution(_Strict):
     conclusion: str | None = Field(None, description="date negotiations conclude (TPP: forced)")
     deadline: str | None = Field(None, description="hemispheric: date all veto states must agree")
     veto_states: list[str] = Field(default_factory=list)
-    _v = field_validator("conclusion", "deadline", mode="before")(lambda v: _check_date(v))
+    entry_into_force: str | None = Field(
+        None,
+        description="date it enters into force for every state that signed it (forced); "
+        "before it, it cannot enter into force (USMCA: July 2020)",
+    )
+    closing: str | None = Field(
+        None, description="date it ends for everyone (forced): every status in it lapses (TPP, 2017)"
+    )
+    replaces: str | None = Field(
+        None, description="institution it succeeds: entering into force ends a state's status there"
+    )
+    participation_can_lapse: bool | str = Field(
+        False,
+        description="members may suspend their own participation without leaving (status "
+        "suspended) and later resume or leave: true, or the date from which they may",
+    )
+    _v = field_validator("conclusion", "deadline", "entry_into_force", "closing", mode="before")(
+        lambda v: _check_date(v)
+    )
+
+    @field_validator("participation_can_lapse", mode="before")
+    @classmethod
+    def _lapse(cls, v: bool | str) -> bool | str:
+        if isinstance(v, bool):
+            return v
+        return _check_date(str(v))
 
 
 class Compatibility(_Strict):
@@ -295,6 +328,11 @@ class USPolicy(_Strict):
         description="dates the programme lapses unless renewed; last one is final",
     )
     atpdea_final: str | None = None
+    no_new_agreements: list[Window] = Field(
+        default_factory=list,
+        description="windows in which the US concludes and signs no new agreement (TPA or not); "
+        "only the scenario's dated acts (a renegotiation's conclusion) go ahead",
+    )
     _v = field_validator("atpdea_final", mode="before")(lambda v: _check_date(v))
 
     @field_validator("atpdea_expiry", mode="before")
@@ -307,6 +345,11 @@ class Exogenous(_Strict):
     china_strength: float = Field(1.0, ge=0, description="multiplier on China's import growth")
     oil_scale: float = Field(1.0, ge=0, description="multiplier on the oil price path")
     oil_price: dict[int, float] = Field(default_factory=dict, description="year -> US$ overrides")
+    bilateral_through: int | None = Field(
+        None,
+        description="last year of the bilateral export-share table the model reads; later years "
+        "repeat it (a forecast must not read the partner shares its blocs would explain)",
+    )
 
 
 class Intervention(_Strict):
@@ -526,6 +569,13 @@ def _cross_check(sc: Scenario) -> list[str]:
         for j, r in enumerate(reqs):
             if r not in US_REQUIREMENTS and r not in insts:
                 out.append(f"institutions.{iid}.requires[{j}]: unknown requirement {r!r}")
+        if inst.founding:
+            for j, c in enumerate(inst.founding.founders):
+                country(c, f"institutions.{iid}.founding.founders[{j}]")
+        if inst.replaces is not None:
+            institution(inst.replaces, f"institutions.{iid}.replaces")
+            if inst.replaces == iid:
+                out.append(f"institutions.{iid}.replaces: an institution cannot replace itself")
     for i, c in enumerate(sc.compatibility):
         institution(c.a, f"compatibility[{i}].a")
         institution(c.b, f"compatibility[{i}].b")

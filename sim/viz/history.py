@@ -23,6 +23,7 @@ ACTION_STATUS: dict[str, str | None] = {
     "requested": "requested", "negotiating": "negotiating", "acceding": "acceding",
     "signed": "signed", "ratified": "ratified", "in_force": "in_force",
     "joined": "member", "founded": "member", "readmitted": "member", "suspended": "suspended",
+    "resumed": "member", "sanctioned": "sanctioned",
     "left": None, "lapsed": None, "withdrew": None, "suspended_talks": None, "declined": None,
 }  # fmt: skip
 

@@ -340,7 +340,7 @@ def inspector_html(model: TradeBlocsModel, iso3: str, view: str = VIEWS[0]) -> s
     rows = [
         ("Leader", escape(s.leader or "—")),
         ("Economic", f"{s.economic:+.2f} <span class='tb-muted'>(−1 left … +1 right)</span>"),
-        ("Contests US", f"{s.contestation:.2f} <span class='tb-muted'>(0 aligned … 1 counter-hegemonic)</span>"),
+        ("Contests US", f"{s.contestation:.2f} <span class='tb-muted'>(0 aligned … 1 against)</span>"),
         ("US export share", f"{s.share_us:.0%}"),
         ("China export share", f"{s.share_china:.0%}"),
         ("Export lobby", f"{s.lobby:.2f}"),
