@@ -20,10 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-
-from sim import TradeBlocsModel, load_scenario
-from sim.model import scenario_with
-from sim.scenario import Scenario, resolve_path
+from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim.model import scenario_with
+from tradeblocs.sim.scenario import Scenario, resolve_path
 
 from .history import LAST_YEAR
 from .score import TIMING_SIGMA, lcd_forums, median_text, quick_fit
@@ -295,7 +294,7 @@ def calibrate(
 def _load_checkpoint(path: Path, meta: dict) -> dict | None:
     """A saved population of the same search, or None when there is none; a checkpoint of a
     different search (other scenario, seeds, window or parameters) is an error, not ignored."""
-    from sim.inputs import read_text
+    from tradeblocs.sim.inputs import read_text
 
     from .runner import SweepError
 
@@ -353,7 +352,7 @@ def target_shares(scenario: Scenario, n_seeds: int = 20) -> tuple[pd.DataFrame, 
 
 def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: str) -> None:
     """A scenario that extends ``base_path`` with the calibrated parameters; fit in its header."""
-    from sim.scenario import scenario_dirs
+    from tradeblocs.sim.scenario import scenario_dirs
 
     rel = os.path.relpath(base_path.resolve(), out.resolve().parent)
     named = base_path.resolve().parent in {d.resolve() for d in scenario_dirs()}

@@ -21,17 +21,20 @@ import os  # noqa: E402
 
 #: subcommand -> (module with ``add_parser(subparsers)`` and ``main(args)``, one-line help)
 COMMANDS = {
-    "run": ("analysis.run_cmd", "run a scenario file and write its results"),
-    "score": ("analysis.score", "score a run (or a folder of seeded runs) against the record"),
+    "run": ("tradeblocs.analysis.run_cmd", "run a scenario file and write its results"),
+    "score": ("tradeblocs.analysis.score", "score a run (or a folder of seeded runs) against the record"),
     "calibrate": (
-        "analysis.calibrate",
+        "tradeblocs.analysis.calibrate",
         "fit the weights to the record; out-of-sample test; ablations",
     ),
-    "sweep": ("analysis.sweep", "run many (parameter point, seed) pairs, resumable, local or Dask"),
-    "compare": ("analysis.compare", "counterfactuals against the baseline with paired seeds"),
-    "sensitivity": ("analysis.sensitivity", "global sensitivity analysis with SALib"),
-    "report": ("analysis.report", "figures and a self-contained HTML report of a run"),
-    "viz": ("analysis.viz_cmd", "the browser visualisation (Mesa SolaraViz)"),
+    "sweep": (
+        "tradeblocs.analysis.sweep",
+        "run many (parameter point, seed) pairs, resumable, local or Dask",
+    ),
+    "compare": ("tradeblocs.analysis.compare", "counterfactuals against the baseline with paired seeds"),
+    "sensitivity": ("tradeblocs.analysis.sensitivity", "global sensitivity analysis with SALib"),
+    "report": ("tradeblocs.analysis.report", "figures and a self-contained HTML report of a run"),
+    "viz": ("tradeblocs.analysis.viz_cmd", "the browser visualisation (Mesa SolaraViz)"),
 }
 
 
@@ -91,13 +94,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from sim.inputs import InputError
+    from tradeblocs.sim.inputs import InputError
 
     argv = sys.argv[1:] if argv is None else argv
     command = next((a for a in argv if a in COMMANDS), None)
     args = build_parser(command).parse_args(argv)
     if args.scenarios:
-        from sim.scenario import SCENARIO_PATH_ENV
+        from tradeblocs.sim.scenario import SCENARIO_PATH_ENV
 
         for d in args.scenarios:
             if not os.path.isdir(d):

@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from sim.scenario import Scenario
+from tradeblocs.sim.scenario import Scenario
 
 from .runner import (
     Design,
@@ -178,8 +177,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def main(args: argparse.Namespace) -> int:
     from rich.table import Table
-
-    from sim.scenario import load_scenario, resolve_path
+    from tradeblocs.sim.scenario import load_scenario, resolve_path
 
     files = [str(resolve_path(s).resolve()) for s in [args.baseline, *args.counterfactuals]]
     scenarios = [load_scenario(f) for f in files]

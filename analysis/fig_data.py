@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-
-from sim.dates import parse_date
-from sim.tables import DATA_DIR, LAC19
+from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.tables import DATA_DIR, LAC19
 
 INSTITUTION_LABELS = {
     "US_FTA": "US FTA",

@@ -17,8 +17,7 @@ import math
 
 import numpy as np
 import pandas as pd
-
-from sim.institutions import ACTIVE
+from tradeblocs.sim.institutions import ACTIVE
 
 from .fig_data import RunSet, inst_label, state_order
 from .figures import Figure, inst_sort_key, new_figure

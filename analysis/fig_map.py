@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
-
-from sim.palette import ALIGNMENT_COLORS, ALIGNMENT_HATCHES, ALIGNMENT_LABELS
-from sim.tables import DATA_DIR
+from tradeblocs.sim.palette import ALIGNMENT_COLORS, ALIGNMENT_HATCHES, ALIGNMENT_LABELS
+from tradeblocs.sim.tables import DATA_DIR
 
 from .fig_data import Run, RunSet, inst_label, states_table, to_year
 from .figures import (

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-
-from sim.decision import TERMS
+from tradeblocs.sim.decision import TERMS
 
 from .fig_data import Run, RunSet, founding_dates, inst_label, state_order, to_year
 from .fig_timeline import ANACHRONISM_COLOR

@@ -32,8 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
-
-from sim.palette import INSTITUTION_COLORS
+from tradeblocs.sim.palette import INSTITUTION_COLORS
 
 from .fig_data import RunSet, inst_label, status_count
 from .history import history_spells

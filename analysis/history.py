@@ -7,11 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+from tradeblocs.sim.dates import parse_date
 
-from sim.dates import parse_date
-
-HISTORY_CSV = Path(str(resources.files("analysis") / "data" / "history_events.csv"))
-PATHS_CSV = Path(str(resources.files("analysis") / "data" / "documented_paths.csv"))
+HISTORY_CSV = Path(str(resources.files("tradeblocs.analysis") / "data" / "history_events.csv"))
+PATHS_CSV = Path(str(resources.files("tradeblocs.analysis") / "data" / "documented_paths.csv"))
 FIRST_YEAR, LAST_YEAR = 2003, 2016
 
 #: Actions that only a membership institution (a bloc or a preference programme) records.

@@ -274,7 +274,7 @@ def kat_html(base: RunSet) -> str:
 
 def decisions_html(base: RunSet) -> str:
     """The numbers behind the decision figures, folded away for readers who want them."""
-    from sim.decision import TERMS
+    from tradeblocs.sim.decision import TERMS
 
     from .fig_why import main_decisions
 
@@ -339,9 +339,9 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
     headline, the per-event figure (saved beside ``out``), the documented paths with their hit
     rates, and in a folded appendix the per-event, per-pair and per-seed tables."""
     try:
-        from analysis.fig_fit import fit_figure
-        from analysis.figures import save_figure
-        from analysis.score import path_steps_table, score_run
+        from tradeblocs.analysis.fig_fit import fit_figure
+        from tradeblocs.analysis.figures import save_figure
+        from tradeblocs.analysis.score import path_steps_table, score_run
     except ImportError:
         return '<p class="note">No score available: the scoring module is not installed.</p>'
     try:

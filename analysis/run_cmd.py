@@ -22,8 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim import TradeBlocsModel, load_scenario
-    from sim.output import write_run
+    from tradeblocs.sim import TradeBlocsModel, load_scenario
+    from tradeblocs.sim.output import write_run
 
     sc = load_scenario(args.scenario)
     seed = sc.seed if args.seed is None else args.seed
@@ -42,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
 
 def print_summary(model, summary: dict, out: Path) -> None:
     """Who ended up where, and the decisions where influence and coercion weighed most."""
-    from sim.output import top_decisions
+    from tradeblocs.sim.output import top_decisions
 
     from .cliargs import console
 

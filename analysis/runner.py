@@ -39,11 +39,10 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
-
-import sim
-from sim import TradeBlocsModel
-from sim.dates import parse_date
-from sim.scenario import (
+from tradeblocs import sim
+from tradeblocs.sim import TradeBlocsModel
+from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.scenario import (
     Scenario,
     ScenarioError,
     apply_override,
@@ -252,7 +251,7 @@ def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
     out["n_chosen"] = sum(1 for e in model.events if not e["forced"] and e["utility"] is not None)
     if fit and covers_history(model):
         try:
-            from analysis.score import lcd_forums, quick_fit
+            from tradeblocs.analysis.score import lcd_forums, quick_fit
         except ImportError:
             return out
         scores = quick_fit(model.spells, model.events, lcd=lcd_forums(model.scenario.institutions))
@@ -348,7 +347,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["analysis.runner"])
+        ctx.set_forkserver_preload(["tradeblocs.analysis.runner"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -996,7 +995,7 @@ def short_label(name: str) -> str:
 
 def outcome_color(name: str) -> str:
     """The project palette's colour for an outcome (its institution or alignment)."""
-    from sim.palette import INSTITUTION_COLORS
+    from tradeblocs.sim.palette import INSTITUTION_COLORS
 
     if name.startswith("members_") and name[len("members_") :] in INSTITUTION_COLORS:
         return INSTITUTION_COLORS[name[len("members_") :]]

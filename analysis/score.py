@@ -28,9 +28,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
-
-from sim.dates import parse_date
-from sim.tables import LAC19
+from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.tables import LAC19
 
 from .history import (
     FIRST_YEAR,
@@ -122,8 +121,8 @@ def lcd_forums(institutions: Mapping[str, Any]) -> frozenset[str]:
 @cache
 def default_lcd() -> frozenset[str]:
     """LCD forums of the baseline scenario: for runs scored without their own scenario."""
-    from sim import load_scenario
-    from sim.scenario import resolve_path
+    from tradeblocs.sim import load_scenario
+    from tradeblocs.sim.scenario import resolve_path
 
     return lcd_forums(load_scenario(resolve_path(DEFAULT_SCENARIO)).institutions)
 

@@ -148,7 +148,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.scenario import load_scenario, resolve_path
+    from tradeblocs.sim.scenario import load_scenario, resolve_path
 
     path = str(resolve_path(args.scenario).resolve())
     sc = load_scenario(path)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 #: The Solara app, by module path (``solara run sim/viz/app.py`` works too).
-APP = "sim.viz.app"
+APP = "tradeblocs.sim.viz.app"
 HOST = "127.0.0.1"
 #: Settings that keep Solara from calling home: no telemetry, no "made with Solara" banner.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False"}
@@ -59,7 +59,7 @@ def scenario_arg(name: str | None) -> str | None:
     with the loader's clear message rather than in the browser."""
     if name is None:
         return None
-    from sim.scenario import SCENARIO_DIR, load_scenario, resolve_path
+    from tradeblocs.sim.scenario import SCENARIO_DIR, load_scenario, resolve_path
 
     path = resolve_path(name).resolve()
     load_scenario(path)
@@ -76,7 +76,7 @@ def solara_command(port: int) -> list[str]:
 def server_env(scenario: str | None) -> dict[str, str]:
     """The server's environment: ours, the offline settings (unless the user set them) and the
     scenario the app opens with."""
-    from sim.viz.controls import SCENARIO_ENV
+    from tradeblocs.sim.viz.controls import SCENARIO_ENV
 
     env = dict(os.environ)
     for k, v in OFFLINE_ENV.items():
@@ -94,7 +94,7 @@ def main(args: argparse.Namespace) -> int:
     if port_taken(port):
         print(f"error: port {port} is in use; try --port 0 for a free one", file=sys.stderr)
         return 2
-    from sim.model import DEFAULT_SCENARIO
+    from tradeblocs.sim.model import DEFAULT_SCENARIO
 
     shown = scenario or DEFAULT_SCENARIO
     print(f"tradeblocs viz: {shown} at http://{HOST}:{port}/  (Ctrl-C stops it)", flush=True)

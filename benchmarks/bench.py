@@ -41,11 +41,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.runner import Design, Point, execute  # noqa: E402
-from sim import TradeBlocsModel, __version__, load_scenario  # noqa: E402
-from sim.output import events_frame, spells_frame  # noqa: E402
-from sim.scenario import resolve_path  # noqa: E402
-from sim.tables import DATA_DIR, LAC19  # noqa: E402
+from tradeblocs.analysis.runner import Design, Point, execute  # noqa: E402
+from tradeblocs.sim import TradeBlocsModel, __version__, load_scenario  # noqa: E402
+from tradeblocs.sim.output import events_frame, spells_frame  # noqa: E402
+from tradeblocs.sim.scenario import resolve_path  # noqa: E402
+from tradeblocs.sim.tables import DATA_DIR, LAC19  # noqa: E402
 
 BASELINE = "baseline_calibrated"  # the default scenario
 GRID = {"w_influence": [1.5, 2.5, 3.5, 4.5]}
@@ -68,7 +68,7 @@ def single_run(repeat: int) -> dict:
     runs = timed(lambda i: TradeBlocsModel(sc, seed=1000 + i, collect="none").run(), repeat)
     out = {"run_median_s": statistics.median(runs), "run_min_s": min(runs), "runs": repeat}
     try:
-        from analysis.score import quick_fit
+        from tradeblocs.analysis.score import quick_fit
     except ImportError:
         return out
     m = TradeBlocsModel(sc, seed=1, collect="none").run()

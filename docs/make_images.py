@@ -40,17 +40,17 @@ def figures() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.fig_data import load_run_set
-    from analysis.fig_timeline import timeline_figure
-    from analysis.fig_why import why_figure
-    from analysis.figures import course_compare_figure, save_figure
+    from tradeblocs.analysis.fig_data import load_run_set
+    from tradeblocs.analysis.fig_timeline import timeline_figure
+    from tradeblocs.analysis.fig_why import why_figure
+    from tradeblocs.analysis.figures import course_compare_figure, save_figure
 
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(tmp)
         for scenario, folder in ((BASE, "base"), (CF, "cf")):
             for s in SEEDS:
                 out = runs / folder / f"s{s}"
-                cmd = [sys.executable, "-m", "analysis.cli", "run", scenario, "--seed", str(s)]
+                cmd = [sys.executable, "-m", "tradeblocs.analysis.cli", "run", scenario, "--seed", str(s)]
                 subprocess.run([*cmd, "--out", str(out), "--quiet"], check=True, cwd=ROOT)
         base, cf = load_run_set(runs / "base"), load_run_set(runs / "cf")
         for name, fig, width in (

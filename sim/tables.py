@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA_DIR = Path(str(resources.files("sim") / "data"))
+DATA_DIR = Path(str(resources.files("tradeblocs.sim") / "data"))
 
 #: The 19 Latin American states of the baseline, in a fixed order (north to south).
 LAC19 = (

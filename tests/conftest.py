@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from sim import TradeBlocsModel, load_scenario
-from sim.model import DEFAULT_SCENARIO
+from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim.model import DEFAULT_SCENARIO
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,11 @@ import subprocess
 import sys
 
 import pandas as pd
-
-from analysis.calibrate import ABLATIONS, Objective, Window, loss, seeds_for
-from analysis.history import history_as_run
-from analysis.score import quick_fit
-from sim import load_scenario
-from sim.scenario import resolve_path
+from tradeblocs.analysis.calibrate import ABLATIONS, Objective, Window, loss, seeds_for
+from tradeblocs.analysis.history import history_as_run
+from tradeblocs.analysis.score import quick_fit
+from tradeblocs.sim import load_scenario
+from tradeblocs.sim.scenario import resolve_path
 
 
 def test_loss_prefers_better_fit():
@@ -59,7 +58,7 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
         [
             sys.executable,
             "-m",
-            "analysis.cli",
+            "tradeblocs.analysis.cli",
             "calibrate",
             "baseline_2003_2016",
             "--seeds",

@@ -8,10 +8,9 @@ import sys
 
 import pandas as pd
 import yaml
+from tradeblocs.sim.scenario import SCENARIO_DIR
 
-from sim.scenario import SCENARIO_DIR
-
-CLI = [sys.executable, "-m", "analysis.cli"]
+CLI = [sys.executable, "-m", "tradeblocs.analysis.cli"]
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-
-from analysis import cli
-from analysis.compare import paired_differences, paired_interval
-from sim.scenario import SCENARIO_DIR
+from tradeblocs.analysis import cli
+from tradeblocs.analysis.compare import paired_differences, paired_interval
+from tradeblocs.sim.scenario import SCENARIO_DIR
 
 
 def tiny(tmp_path: Path, name: str, body: str = "") -> str:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from analysis.compare import changed_keys, what_changes
-from sim import TradeBlocsModel, load_scenario
-from sim.scenario import SCENARIO_DIR
+from tradeblocs.analysis.compare import changed_keys, what_changes
+from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim.scenario import SCENARIO_DIR
 
 LIBRARY = sorted(SCENARIO_DIR.glob("cf_*.yaml"))
 REQUIRED = {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from sim.tables import DATA_DIR, LAC19, load_tables
+from tradeblocs.sim.tables import DATA_DIR, LAC19, load_tables
 
 
 @pytest.mark.parametrize("name", ["states.csv", "trade.csv", "bilateral.csv", "leaders.csv", "exogenous.csv"])

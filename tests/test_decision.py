@@ -7,8 +7,7 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from sim import decision as d
+from tradeblocs.sim import decision as d
 
 
 def test_more_us_dependence_raises_coercion_of_staying_out():

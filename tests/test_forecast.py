@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from sim import TradeBlocsModel, load_scenario
-from sim import decision as rules
-from sim.output import events_frame
-from sim.scenario import ScenarioError
-from sim.tables import DATA_DIR
+from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim import decision as rules
+from tradeblocs.sim.output import events_frame
+from tradeblocs.sim.scenario import ScenarioError
+from tradeblocs.sim.tables import DATA_DIR
 
 FORECAST = "forecast_2017_2020"
 PINNED = Path(__file__).parent / "data" / "baseline_calibrated_1158656.yaml"
@@ -240,7 +239,7 @@ def test_bad_new_fields_are_clear_errors(tmp_path):
 
 
 def test_run_and_report_the_forecast(tmp_path):
-    cli = [sys.executable, "-m", "analysis.cli"]
+    cli = [sys.executable, "-m", "tradeblocs.analysis.cli"]
     for seed in (4, 5):
         out = tmp_path / "fc" / f"s{seed}"
         subprocess.run([*cli, "run", FORECAST, "--seed", str(seed), "--out", str(out), "--quiet"], check=True)
@@ -260,9 +259,9 @@ def test_run_and_report_the_forecast(tmp_path):
 
 
 def test_no_forecast_section_for_a_run_that_ends_in_2016(tmp_path):
-    from analysis.fig_data import load_run_set
-    from analysis.fig_forecast import goes_past, participation_shares
-    from sim.output import write_run
+    from tradeblocs.analysis.fig_data import load_run_set
+    from tradeblocs.analysis.fig_forecast import goes_past, participation_shares
+    from tradeblocs.sim.output import write_run
 
     m = TradeBlocsModel("baseline_calibrated", seed=1).run()
     write_run(m, tmp_path / "b", 1)

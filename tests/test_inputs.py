@@ -2,7 +2,7 @@
 
 import math
 
-from sim.scenario import Parameters, parameter_bounds
+from tradeblocs.sim.scenario import Parameters, parameter_bounds
 
 
 def test_every_parameter_is_bounded_on_both_sides() -> None:

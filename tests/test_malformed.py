@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from analysis.cli import main
+from tradeblocs.analysis.cli import main
 
 CORPUS = Path(__file__).resolve().parent / "malformed"
 FILES = sorted(CORPUS.glob("*.yaml"))
@@ -75,8 +74,8 @@ def test_oversized_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
 )
 def test_bad_arguments_get_one_line(argv: list[str], expect: str, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    r = subprocess.run([sys.executable, "-m", "analysis.cli", *argv], cwd=tmp_path, capture_output=True,
-                       text=True, timeout=60, env=env)  # fmt: skip
+    cmd = [sys.executable, "-m", "tradeblocs.analysis.cli", *argv]
+    r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and expect in lines[0], r.stderr
@@ -102,12 +101,12 @@ def test_full_disk_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, mo
     """A full disk while writing a run (simulated: the writer raises ENOSPC) is one line."""
     import errno
 
-    import sim.output
+    from tradeblocs.sim import output
 
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "o" / "events.csv"))
 
-    monkeypatch.setattr(sim.output, "write_run", full)
+    monkeypatch.setattr(output, "write_run", full)
     code = main(["run", "baseline_calibrated", "--steps", "1", "--out", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "No space left on device" in err[0]
@@ -116,7 +115,7 @@ def test_full_disk_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, mo
 @pytest.mark.parametrize("name", ["../../x", "/etc/evil", "..", "a/../../b", "\u202e..\\x"])
 def test_default_output_folders_stay_inside(name: str) -> None:
     """A scenario name becomes one harmless folder-name component under runs/ or sweeps/."""
-    from analysis.runner import default_out, safe_name
+    from tradeblocs.analysis.runner import default_out, safe_name
 
     assert "/" not in safe_name(name) and not safe_name(name).startswith(".")
     out = default_out("sweep", name)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from sim import TradeBlocsModel
-from sim import decision as d
+from tradeblocs.sim import TradeBlocsModel
+from tradeblocs.sim import decision as d
 
 BASE = "baseline_2003_2016"
 

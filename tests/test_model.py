@@ -9,9 +9,8 @@ import mesa
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from sim import TradeBlocsModel
-from sim.output import events_frame, spells_frame
+from tradeblocs.sim import TradeBlocsModel
+from tradeblocs.sim.output import events_frame, spells_frame
 
 
 def test_same_scenario_and_seed_give_identical_events_and_spells(baseline):
@@ -25,7 +24,7 @@ def test_same_scenario_and_seed_give_identical_events_and_spells(baseline):
 
 def test_identical_across_processes(baseline):
     code = (
-        "from sim import TradeBlocsModel; from sim.output import events_frame;"
+        "from tradeblocs.sim import TradeBlocsModel; from tradeblocs.sim.output import events_frame;"
         "import hashlib;m=TradeBlocsModel(seed=11, collect='none').run();"
         "print(hashlib.sha256(events_frame(m).to_csv().encode()).hexdigest())"
     )

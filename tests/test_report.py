@@ -10,9 +10,8 @@ import re
 import numpy as np
 import pytest
 from scipy import stats
-
-from analysis import cli
-from analysis.report import SECTIONS
+from tradeblocs.analysis import cli
+from tradeblocs.analysis.report import SECTIONS
 
 FIGURES = ("timeline", "hemisphere", "why", "peru", "course", "fit-events")
 STEPS = "20"  # 2003Q1-2007Q4: enough for requests, signatures and ALBA's founding
@@ -97,9 +96,8 @@ def test_seeds_and_compare(runs, tmp_path, capsys):
 
 def test_paired_differences_match_tradeblocs_compare():
     import pandas as pd
-
-    from analysis.compare import paired_interval
-    from analysis.figures import paired
+    from tradeblocs.analysis.compare import paired_interval
+    from tradeblocs.analysis.figures import paired
 
     base = pd.DataFrame({"seed": [1, 2, 3, 4], "x": [3.0, 4.0, 6.0, 5.0]})
     other = pd.DataFrame({"seed": [4, 2, 3, 9], "x": [9.0, 7.0, 8.0, 1.0]})  # seeds 2, 3, 4 common
@@ -117,8 +115,7 @@ def test_anachronisms_are_events_before_the_institution_existed():
     from types import SimpleNamespace
 
     import pandas as pd
-
-    from analysis.fig_data import anachronisms, founding_dates
+    from tradeblocs.analysis.fig_data import anachronisms, founding_dates
 
     founded = founding_dates()
     assert int(founded["PACIFIC_ALLIANCE"]) == 2011 and int(founded["ALBA"]) == 2004
@@ -135,7 +132,7 @@ def test_anachronisms_are_events_before_the_institution_existed():
 
 
 def test_difference_matches_welch():
-    from analysis.figures import difference
+    from tradeblocs.analysis.figures import difference
 
     a, b = np.array([3.0, 4.0, 6.0, 5.0]), np.array([7.0, 9.0, 8.0])
     d = difference(a, b)
@@ -152,8 +149,8 @@ def test_a_folder_without_runs_is_a_clear_error(tmp_path, capsys):
 
 
 def test_maps_fall_back_to_capitals_without_shapes(runs, tmp_path, monkeypatch):
-    from analysis import fig_map
-    from analysis.fig_data import load_run_set
+    from tradeblocs.analysis import fig_map
+    from tradeblocs.analysis.fig_data import load_run_set
 
     ring = [[-80, -5], [-70, -5], [-70, -15], [-80, -5]]
     square = {"type": "Feature", "properties": {"ISO3": "PER"},

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from sim import ScenarioError, load_scenario
-from sim.scenario import SCENARIO_DIR
+from tradeblocs.sim import ScenarioError, load_scenario
+from tradeblocs.sim.scenario import SCENARIO_DIR
 
 
 def write(tmp_path: Path, name: str, data: dict | str) -> Path:

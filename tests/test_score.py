@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis.history import history_as_run, history_spells, load_history, load_paths
-from analysis.score import (
+from tradeblocs.analysis.history import history_as_run, history_spells, load_history, load_paths
+from tradeblocs.analysis.score import (
     CHOSEN,
     FORCED,
     HIT,
@@ -29,7 +28,7 @@ from analysis.score import (
     quick_fit,
     timing_numbers,
 )
-from sim.tables import LAC19
+from tradeblocs.sim.tables import LAC19
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis import cli
-from analysis.runner import SweepError
-from analysis.sensitivity import PARAMETERS, analyse, problem, sample
-from sim.scenario import Parameters
+from tradeblocs.analysis import cli
+from tradeblocs.analysis.runner import SweepError
+from tradeblocs.analysis.sensitivity import PARAMETERS, analyse, problem, sample
+from tradeblocs.sim.scenario import Parameters
 
 
 def test_default_ranges_are_valid_parameter_values() -> None:

@@ -26,7 +26,7 @@ BOUND = 2.0
 
 def _tradeblocs() -> list[str]:
     exe = Path(sys.executable).with_name("tradeblocs")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "analysis.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "tradeblocs.analysis.cli"]
 
 
 def _start(args: list[str], tmp_path: Path) -> subprocess.Popen:
@@ -142,7 +142,7 @@ def test_ctrl_c_while_starting_prints_no_traceback(tmp_path: Path, delay: float)
 def test_calibrate_stops_fast_and_resumes_without_touching_the_repository(tmp_path: Path) -> None:
     """Ctrl-C during a (tiny) calibration: stopped within the bound, checkpoint kept; --resume
     continues from it; the output is a new file in the report folder, never a shipped scenario."""
-    from sim.scenario import SCENARIO_DIR
+    from tradeblocs.sim.scenario import SCENARIO_DIR
 
     before = {p: p.read_bytes() for p in SCENARIO_DIR.glob("*.yaml")}
     args = ["calibrate", "baseline_2003_2016", "--seeds", "3", "--maxiter", "4", "--popsize", "2",

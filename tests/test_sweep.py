@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis import cli, runner
-from analysis.runner import KEY, Design, Point, SweepError, derive_seed, execute, resolve_point
-from analysis.sweep import build_points, parse_grid, parse_range, parse_value
-from sim import TradeBlocsModel, load_scenario
-from sim.scenario import ScenarioError, resolve_path
+from tradeblocs.analysis import cli, runner
+from tradeblocs.analysis.runner import KEY, Design, Point, SweepError, derive_seed, execute, resolve_point
+from tradeblocs.analysis.sweep import build_points, parse_grid, parse_range, parse_value
+from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim.scenario import ScenarioError, resolve_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = str(resolve_path("baseline_2003_2016"))
@@ -187,7 +186,7 @@ def test_resume_after_the_sweep_is_killed(tmp_path: Path) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "analysis.cli",
+        "tradeblocs.analysis.cli",
         "sweep",
         "baseline_2003_2016",
         "--grid",

@@ -59,7 +59,7 @@ assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install -y chromiu
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``tradeblocs viz <test scenario> --port P``; yields the page's address, stops it after."""
-    from analysis.viz_cmd import free_port
+    from tradeblocs.analysis.viz_cmd import free_port
 
     scenario = tmp_path_factory.mktemp("scenarios") / "viz_test_no_cl.yaml"
     scenario.write_text(TEST_SCENARIO)
@@ -70,7 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "NO_PROXY": "127.0.0.1,localhost"}  # fmt: skip
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.cli", "viz", str(scenario), "--port", str(port)],
+            [sys.executable, "-m", "tradeblocs.analysis.cli", "viz", str(scenario), "--port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
@@ -247,7 +247,8 @@ def test_selecting_a_state_shows_its_inspector(page) -> None:
     inspector = page.locator(".tb-inspector").inner_text()
     for field in (
         "Leader",
-        "Ideology",
+        "Economic",
+        "Contests US",
         "US export share",
         "China export share",
         "Export lobby",
@@ -411,7 +412,8 @@ def test_clicking_a_state_on_the_map_inspects_it(page) -> None:
     text = inspector.inner_text()
     for field in (
         "Leader",
-        "Ideology",
+        "Economic",
+        "Contests US",
         "US export share",
         "China export share",
         "Export lobby",

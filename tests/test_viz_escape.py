@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from sim.model import TradeBlocsModel
-from sim.scenario import read_raw, resolve_path, validate
-from sim.viz import mapview, panels
+from tradeblocs.sim.model import TradeBlocsModel
+from tradeblocs.sim.scenario import read_raw, resolve_path, validate
+from tradeblocs.sim.viz import mapview, panels
 
 HOSTILE = 'x"><script>alert(1)</script><svg onload="alert(2)'
 

@@ -8,11 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
-
-from sim.model import DEFAULT_SCENARIO
-from sim.palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS
-from sim.viz import history, make_map, mapview, panels
-from sim.viz.controls import SCENARIO_ENV, SLIDERS, Controls, VizModel, parse_seed, scenario_choices
+from tradeblocs.sim.model import DEFAULT_SCENARIO
+from tradeblocs.sim.palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS
+from tradeblocs.sim.viz import history, make_map, mapview, panels
+from tradeblocs.sim.viz.controls import (
+    SCENARIO_ENV,
+    SLIDERS,
+    Controls,
+    VizModel,
+    parse_seed,
+    scenario_choices,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +125,7 @@ def test_documented_series_from_the_project_file() -> None:
 
 
 def test_inspector_shows_the_whole_decision_history(model: VizModel) -> None:
-    from sim.viz import inspector
+    from tradeblocs.sim.viz import inspector
 
     iso3 = next(e["country"] for e in model.events if e.get("action") == "requested")
     html = panels.inspector_html(model, iso3, inspector.VIEWS[0])
@@ -151,7 +157,7 @@ def test_event_rows_are_newest_first_and_name_their_subject(model: VizModel) -> 
 
 
 def test_words_name_the_subject_and_fall_back_for_new_actions() -> None:
-    from sim.viz.words import describe
+    from tradeblocs.sim.viz.words import describe
 
     assert describe({"action": "founded", "institution": "ALBA", "country": ""}, "") == "ALBA was founded"
     assert describe({"action": "us_approved", "institution": "US_FTA"}, "Chile").startswith(
@@ -170,7 +176,7 @@ def test_words_name_the_subject_and_fall_back_for_new_actions() -> None:
 
 
 def test_charts_are_svg_with_markers_dashes_and_the_record(model: VizModel) -> None:
-    from sim.viz import plots
+    from tradeblocs.sim.viz import plots
 
     html = plots.charts_html(model)
     assert html.count('<svg class="tb-chart"') == 3
@@ -205,8 +211,7 @@ def test_downloads_are_csv_of_the_run_so_far(model: VizModel) -> None:
     import io
 
     import pandas as pd
-
-    from sim.viz import downloads
+    from tradeblocs.sim.viz import downloads
 
     ev = pd.read_csv(io.StringIO(downloads.events_csv(model)))
     assert len(ev) == len(model.events) and "p_choice" in ev.columns
@@ -286,8 +291,7 @@ def test_controls_drive_reset_and_satisfy_mesa() -> None:
 
 def test_mesa_hooks_install_the_date_line_and_layout() -> None:
     import mesa.visualization.solara_viz as sv
-
-    from sim.viz import mesa_hooks
+    from tradeblocs.sim.viz import mesa_hooks
 
     mesa_hooks.install()
     assert sv.ShowSteps is panels.DateInfo
@@ -297,7 +301,7 @@ def test_mesa_hooks_install_the_date_line_and_layout() -> None:
 
 
 def test_app_module_defines_the_page() -> None:
-    from sim.viz import app
+    from tradeblocs.sim.viz import app
 
     assert callable(app.Page)
     assert [
@@ -313,7 +317,7 @@ def test_app_module_defines_the_page() -> None:
 
 
 def test_viz_command_arguments_and_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from analysis import viz_cmd
+    from tradeblocs.analysis import viz_cmd
 
     sub = argparse.ArgumentParser().add_subparsers()
     args = viz_cmd.add_parser(sub).parse_args(["baseline_2003_2016", "--port", "0"])
@@ -342,8 +346,8 @@ def test_viz_command_arguments_and_environment(monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_viz_command_rejects_a_bad_scenario(tmp_path: Path) -> None:
-    from analysis import viz_cmd
-    from sim.scenario import ScenarioError
+    from tradeblocs.analysis import viz_cmd
+    from tradeblocs.sim.scenario import ScenarioError
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("extends: baseline_2003_2016\nparameters: {w_peer: -1}\n")

@@ -14,7 +14,7 @@
 - ``mesa_hooks``: the date line and the layout put into SolaraViz;
 - ``make_map``: the one-off generator of ``sim/data/americas_110m.geojson``.
 
-Only a warnings filter runs here, so ``import sim`` stays free of the browser stack.
+Only a warnings filter runs here, so ``import tradeblocs.sim`` stays free of the browser stack.
 """
 
 import warnings

@@ -15,16 +15,15 @@ history; the latest events and the run's data as CSV.
 from __future__ import annotations
 
 # isort: off
-import sim.viz  # noqa: F401  first, so its warning filters precede Mesa's import (script form)
+import tradeblocs.sim.viz  # noqa: F401  first, so its warning filters precede Mesa's import (script form)
 
 # isort: on
 import solara
 from mesa.visualization import SolaraViz
-
-from sim.scenario import ScenarioError
-from sim.viz import mesa_hooks
-from sim.viz.controls import Controls, VizModel, initial_scenario
-from sim.viz.panels import EventFeedPanel, InspectorPanel, MapPanel, PlotsPanel
+from tradeblocs.sim.scenario import ScenarioError
+from tradeblocs.sim.viz import mesa_hooks
+from tradeblocs.sim.viz.controls import Controls, VizModel, initial_scenario
+from tradeblocs.sim.viz.panels import EventFeedPanel, InspectorPanel, MapPanel, PlotsPanel
 
 TITLE = "tradeblocs: the Americas between US FTAs and US-excluding blocs"
 COMPONENTS = [MapPanel, PlotsPanel, InspectorPanel, EventFeedPanel]

@@ -20,7 +20,7 @@ HISTORY_CSV = Path(__file__).resolve().parents[2] / "analysis" / "data" / "histo
 
 #: Status a documented action leaves a state in (None: out of the institution).
 ACTION_STATUS: dict[str, str | None] = {
-    "requested": "requested", "negotiating": "negotiating", "acceding": "acceding",
+    "requested": "requested", "negotiating": "negotiating", "concluded": "concluded", "acceding": "acceding",
     "signed": "signed", "ratified": "ratified", "in_force": "in_force",
     "joined": "member", "founded": "member", "readmitted": "member", "suspended": "suspended",
     "resumed": "member", "sanctioned": "sanctioned",
