@@ -5,7 +5,9 @@
     python docs/make_images.py --screenshot  # then copy the app's screenshot
 
 The report figures come from three seeds of the calibrated baseline and of the counterfactual
-without competitive liberalization, drawn by the report's own figure code at a low resolution.
+without competitive liberalization, drawn by the report's own figure code at a low resolution;
+the fit figure from 20 seeds of the calibrated baseline, the forecast figure from 20 seeds of
+the forecast scenario.
 The app screenshot is the one the browser test takes (Peru's US-agreement decisions of
 2003-2006 in the inspector, at 2007Q1). Every image is reduced to 256 colours to stay small.
 """
@@ -22,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 BASE, CF = "baseline_calibrated", "cf_no_competitive_liberalization"
 SEEDS = (1, 2, 3)
+MANY = tuple(range(1, 21))
+FORECAST = "forecast_2017_2020"
 
 
 def small_png(src: Path, dst: Path, width: int | None = None) -> None:
@@ -41,22 +45,29 @@ def figures() -> None:
 
     matplotlib.use("Agg")
     from tradeblocs.analysis.fig_data import load_run_set
+    from tradeblocs.analysis.fig_fit import fit_figure
+    from tradeblocs.analysis.fig_forecast import forecast_figure
     from tradeblocs.analysis.fig_timeline import timeline_figure
     from tradeblocs.analysis.fig_why import why_figure
     from tradeblocs.analysis.figures import course_compare_figure, save_figure
+    from tradeblocs.analysis.score import score_run
 
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(tmp)
-        for scenario, folder in ((BASE, "base"), (CF, "cf")):
-            for s in SEEDS:
+        for scenario, folder, seeds in ((BASE, "base", SEEDS), (CF, "cf", SEEDS), (BASE, "many", MANY),
+                                        (FORECAST, "forecast", MANY)):  # fmt: skip
+            for s in seeds:
                 out = runs / folder / f"s{s}"
                 cmd = [sys.executable, "-m", "tradeblocs.analysis.cli", "run", scenario, "--seed", str(s)]
                 subprocess.run([*cmd, "--out", str(out), "--quiet"], check=True, cwd=ROOT)
         base, cf = load_run_set(runs / "base"), load_run_set(runs / "cf")
+        fit = score_run(runs / "many")
         for name, fig, width in (
             ("fig-timeline.png", timeline_figure(base), 1224),
             ("fig-why.png", why_figure(base), 807),
             ("fig-course-compare.png", course_compare_figure(base, [cf]), 1100),
+            ("fig-fit-events.png", fit_figure(fit["events"], len(MANY)), 1100),
+            ("fig-forecast.png", forecast_figure(load_run_set(runs / "forecast")), 1100),
         ):
             saved = save_figure(fig, runs / "figs", "docs", dpi=90)
             small_png(saved.png, DOCS / name, width)
