@@ -777,7 +777,8 @@ class TradeBlocsModel(mesa.Model):
         if sponsor and sponsor not in {s.iso3 for s in keen}:
             return
         # someone must propose it: a keen state holding what the proposer needs
-        if f.proposer_requires and not any(self.requirements_met(s, inst, f.proposer_requires) for s in keen):
+        proposers = [s for s in keen if self.requirements_met(s, inst, f.proposer_requires)]
+        if f.proposer_requires and not proposers:
             return
         rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
         if len(keen) >= f.min_founders and self.random.random() < rate:

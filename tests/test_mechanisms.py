@@ -126,7 +126,9 @@ def test_congress_conditions_follow_the_house_majority_and_the_partner_record(mo
 
 def test_deals_before_congress_pass_together_in_one_vote(model):
     """One draw per quarter: partners facing the same hazard are approved in the same step."""
-    partners = [s for s in model.states if s.iso3 in model.insts["US_FTA"].scope and not s.status][:3]
+    scope = model.insts["US_FTA"].scope
+    partners = [s for s in model.states if s.iso3 in scope and "US_FTA" not in s.status][:3]
+    assert len(partners) == 3
     model.steps_done = model.calendar.step_of("2004Q1")
     for s in partners:
         model.set_status(s, "US_FTA", "signed", action="initial", log=False)
@@ -247,17 +249,23 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     inst = next(i for i in model.insts.values() if i.spec.founding and i.spec.founding.proposer_requires)
     model.p.founding_rate = 1.0
     # everyone eligible is keen: the test is about who may propose, not who wants it
-    monkeypatch.setattr(type(model.states[0]), "value_of", lambda self, inst: (model.p.inertia + 1.0, {}))
-    eligible = [s for s in model.states if s.iso3 in inst.scope and model.requirements_met(s, inst)]
-    proposers = [s for s in eligible if model.requirements_met(s, inst, inst.spec.founding.proposer_requires)]
+    keen = (model.p.inertia + 1.0, dict.fromkeys(d.TERMS, 0.0))
+    monkeypatch.setattr(type(model.states[0]), "value_of", lambda self, inst: keen)
+    # every state in scope holds a signed US deal, none in force: founders, but nobody may propose
+    eligible = [s for s in model.states if s.iso3 in inst.scope]
+    for s in eligible:
+        deal = next(i for i in model.insts.values() if i.kind == "us_agreement" and s.iso3 in i.scope)
+        for iid in [k for k in s.status if model.insts[k].includes_us]:
+            model.set_status(s, iid, None, action="initial", log=False)
+        model.set_status(s, deal.id, "signed", action="initial", log=False)
+    assert len(eligible) >= inst.spec.founding.min_founders
     model._refresh()
     model._try_found(inst)
-    assert inst.founded == (len(eligible) >= inst.spec.founding.min_founders and bool(proposers))
-    if not proposers:
-        for s in eligible:  # once a member's deal is in force, someone can propose
-            for iid, st in list(s.status.items()):
-                if model.insts[iid].includes_us and st in ("signed", "ratified"):
-                    model.set_status(s, iid, "in_force", action="initial", log=False)
-        model._refresh()
-        model._try_found(inst)
-        assert inst.founded == (len(eligible) >= inst.spec.founding.min_founders)
+    assert not inst.founded
+    # once one of them has its deal in force, it proposes and they found it
+    s = eligible[0]
+    iid = next(k for k, v in s.status.items() if model.insts[k].includes_us and v == "signed")
+    model.set_status(s, iid, "in_force", action="initial", log=False)
+    model._refresh()
+    model._try_found(inst)
+    assert inst.founded and s.iso3 in inst.members
