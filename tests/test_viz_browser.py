@@ -187,7 +187,7 @@ def test_step_advances_the_date(page) -> None:
     wait_text(page, "tb-info-date", "^2003Q2$")
     page.get_by_role("button", name="Step").click()
     wait_text(page, "tb-date", "^2003Q3$")
-    assert page.locator(".tb-feed tr").count() > 0
+    playwright_api.expect(page.locator(".tb-feed tr").first).to_be_visible()
     page.get_by_role("button", name="▶").click()  # play runs on by itself until paused
     wait_text(page, "tb-date", "^200[4-9]Q")
     page.get_by_role("button", name="❚❚").click()
@@ -255,7 +255,8 @@ def test_selecting_a_state_shows_its_inspector(page) -> None:
         "Memberships",
     ):
         assert field in inspector
-    assert page.locator("svg.tb-map path.tb-state[data-iso=VEN][stroke='#111111']").count() == 1
+    selected = page.locator("svg.tb-map path.tb-state[data-iso=VEN][stroke='#111111']")
+    playwright_api.expect(selected).to_have_count(1)
 
 
 # --- helpers for the features below ------------------------------------------------------------
@@ -376,7 +377,8 @@ def test_step_and_play_are_timed(page) -> None:
 def test_scrubber_jumps_to_any_quarter_and_back(page) -> None:
     go_to(page, "2008Q1")
     wait_text(page, "tb-info-date", "^2008Q1$")
-    assert page.locator(".tb-feed tr").count() > 0
+    # the feed re-renders after the date: wait for its rows rather than count them at once
+    playwright_api.expect(page.locator(".tb-feed tr").first).to_be_visible()
     slider = page.locator(".tb-scrubber").get_by_role("slider")
     slider.focus()
     page.keyboard.press("End")  # the end of the run: labelled 2016Q4, as everywhere
@@ -390,7 +392,7 @@ def test_scrubber_jumps_to_any_quarter_and_back(page) -> None:
     slider.focus()
     page.keyboard.press("Home")
     wait_text(page, "tb-date", "^2003Q1$")
-    assert page.locator(".tb-feed tr").count() == 0
+    playwright_api.expect(page.locator(".tb-feed tr")).to_have_count(0)
 
 
 # --- click to inspect, the decision history ----------------------------------------------------
@@ -402,7 +404,8 @@ def test_clicking_a_state_on_the_map_inspects_it(page) -> None:
     go_to(page, "2007Q1")
     page.locator("svg.tb-map path.tb-state[data-iso=VEN]").click()
     wait_text(page, "tb-inspector-name", "^Venezuela")
-    assert page.locator("svg.tb-map path.tb-state[data-iso=VEN][stroke='#111111']").count() == 1
+    selected = page.locator("svg.tb-map path.tb-state[data-iso=VEN][stroke='#111111']")
+    playwright_api.expect(selected).to_have_count(1)
     page.locator("svg.tb-map g.tb-capital[data-iso=PER] text").click()  # the capital's label too
     wait_text(page, "tb-inspector-name", "^Peru")
     inspector = page.locator(".tb-inspector")
