@@ -1,19 +1,26 @@
 """The model's theory: how a Latin American government values an option.
 
-Each option (ask the US for talks, concede and sign, ratify, join or leave a bloc) is scored by
-a utility made of six named terms, each a small pure function of numbers the state knows:
+Each option (ask the US for talks, sign concluded talks, ratify, join, suspend or leave a bloc)
+is scored by a utility made of six named terms, each a small pure function of numbers the state
+knows:
 
-- ``econ``      market access: the trade an institution opens, or a sponsor's aid;
+- ``econ``      market access: the trade an institution opens, or a sponsor's aid, which
+                follows the member's oil-import bill;
 - ``coercion``  Hirschman's supply effect: what the state stands to lose by staying out of a
                 US deal (preferences that can be withdrawn, trade diverted to neighbours with
-                deals), or to risk by joining a bloc hostile to the US;
+                deals), or to risk by joining a bloc hostile to the US, as far as Washington
+                can withdraw access;
 - ``influence`` Hirschman's influence effect: the pull of the export lobby that lives off the
-                US market (the "commercial fifth column");
-- ``ideology``  the government's affinity with the institution's political model;
+                US market (the "commercial fifth column"), counting private domestic value added;
+- ``ideology``  affinity on two axes: stance toward the US (from contestation) against the
+                institution's political model, economic left-right against its economic model;
 - ``peer``      domino pressure: how many like-minded neighbours are already in;
-- ``cost``      sovereignty cost: depth of commitments, felt more by nationalist governments.
+- ``cost``      sovereignty cost: depth of commitments, felt more toward the US by a
+                government that contests it.
 
-A government then picks among its options, or stays put, by a seeded logit choice.
+The rest of the theory sits here too: what a bloc is as its members conclude US deals, the
+political motive of accession, the US Congress's partner-by-partner hazard. A government then
+picks among its options, or stays put, by a seeded logit choice.
 """
 
 from __future__ import annotations
