@@ -122,7 +122,6 @@ class TradeBlocsModel(mesa.Model):
         }
         #: per institution, 1.0 where a state counts as in it (talks count for US agreements)
         self._in = {iid: np.zeros(len(self.states)) for iid in self.insts}
-        self._align = np.zeros(len(self.states))
         self._us_deal_insts = [
             iid for iid, i in self.insts.items() if i.includes_us and i.kind != "preference"
         ]
@@ -292,7 +291,6 @@ class TradeBlocsModel(mesa.Model):
             }
             self._step_starts[key] = self.steps_done
         i = self._idx[state.iso3]
-        self._align[i] = ALIGNMENT_SCORE[state.alignment]
         if inst.includes_us and inst.kind != "preference":
             self._text[i] = float(
                 any(v in US_TEXT and self.insts[k].includes_us for k, v in state.status.items())

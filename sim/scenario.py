@@ -42,6 +42,8 @@ def scenario_dirs() -> list[Path]:
     """Folders searched for a scenario given by bare name: the user's, then the shipped one."""
     user = [Path(d) for d in os.environ.get(SCENARIO_PATH_ENV, "").split(os.pathsep) if d.strip()]
     return [*user, SCENARIO_DIR]
+
+
 STATUSES = (
     "requested",
     "negotiating",

@@ -240,20 +240,19 @@ def test_picking_a_scenario_reloads_it(page) -> None:
     wait_text(page, "tb-date", "^2003Q2$")
 
 
+#: what the inspector shows of every state
+INSPECTOR_FIELDS = (
+    "Leader", "Economic", "Contests US", "US export share", "China export share", "Export lobby",
+    "Memberships",
+)  # fmt: skip
+
+
 def test_selecting_a_state_shows_its_inspector(page) -> None:
     wait_text(page, "tb-inspector-name", "^Peru")
     pick(page, "State", "Venezuela")
     wait_text(page, "tb-inspector-name", "^Venezuela")
     inspector = page.locator(".tb-inspector").inner_text()
-    for field in (
-        "Leader",
-        "Economic",
-        "Contests US",
-        "US export share",
-        "China export share",
-        "Export lobby",
-        "Memberships",
-    ):
+    for field in INSPECTOR_FIELDS:
         assert field in inspector
     selected = page.locator("svg.tb-map path.tb-state[data-iso=VEN][stroke='#111111']")
     playwright_api.expect(selected).to_have_count(1)
@@ -413,15 +412,7 @@ def test_clicking_a_state_on_the_map_inspects_it(page) -> None:
         "Why did it ask for talks?"
     )
     text = inspector.inner_text()
-    for field in (
-        "Leader",
-        "Economic",
-        "Contests US",
-        "US export share",
-        "China export share",
-        "Export lobby",
-        "Memberships",
-    ):
+    for field in INSPECTOR_FIELDS:
         assert field in text
     bars = inspector.locator("svg.tb-history rect[data-term]")
     assert bars.count() >= 4  # one decision's terms at least, on the shared axis
