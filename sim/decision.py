@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 TERMS = ("econ", "coercion", "influence", "ideology", "peer", "cost")
 
 #: Orientation toward the United States of each political model (Riggirozzi/Tussie typology):
@@ -92,15 +94,13 @@ def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_wit
 def access_at_risk(deal_in_force: bool, preferences: bool, mfn_risk: float) -> float:
     """How much of a state's access to the US market Washington can withdraw at will: none once
     a treaty binds it, all of it under unilateral preferences, ``mfn_risk`` otherwise."""
-    if deal_in_force:
-        return 0.0
-    return 1.0 if preferences else mfn_risk
+    return np.where(deal_in_force, 0.0, np.where(preferences, 1.0, mfn_risk))
 
 
 def coercion_bloc(share_us: float, orientation: float, at_risk: float = 1.0) -> float:
     """Joining a bloc set against the US risks the US market, as far as the US can withdraw
     access (negative); a bloc friendly to the US carries no such risk."""
-    return share_us * at_risk * min(0.0, orientation)
+    return share_us * at_risk * np.minimum(0.0, orientation)
 
 
 def lobby_stake(
@@ -110,7 +110,7 @@ def lobby_stake(
     exports relative to GDP, counting only private firms' domestic value added; state exporters
     and free-zone assembly plants are not a domestic lobby."""
     domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)
-    return min(1.0, share_us * exports_gdp * domestic_private * scale)
+    return np.minimum(1.0, share_us * exports_gdp * domestic_private * scale)
 
 
 def influence(lobby: float, orientation: float) -> float:
@@ -191,9 +191,9 @@ def bloc_character(orientation: float, others_with_us_deals: float, drift: float
 
 def oil_bill(net_imports_kbd: float, oil_price: float, gdp_usd_bn: float) -> float:
     """The oil-import bill as a share of GDP (zero for a net exporter)."""
-    if gdp_usd_bn <= 0.0:
-        return 0.0
-    return max(0.0, net_imports_kbd) * 365.0 * oil_price / 1e6 / gdp_usd_bn
+    bill = np.asarray(np.maximum(0.0, net_imports_kbd) * 365.0 * oil_price / 1e6, dtype=float)
+    gdp = np.asarray(gdp_usd_bn, dtype=float)
+    return np.divide(bill, gdp, out=np.zeros(np.broadcast(bill, gdp).shape), where=gdp > 0.0)
 
 
 def sponsor_aid(capacity: float, bill: float, reference_bill: float) -> float:
@@ -228,24 +228,130 @@ def utility(contributions: dict[str, float]) -> float:
     return sum(contributions.values())
 
 
-def logit_choice(utilities: list[float], stay: float, temperature: float, u: float) -> int:
-    """Pick an option by a logit rule against staying put (utility ``stay``).
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What every state knows of every institution in one quarter, as arrays: states are rows
+    (n), institutions columns (k). ``orientation`` is each institution's character as each state
+    sees it (a bloc's drifts with its members' US deals); ``members_market``, ``members_gdp`` and
+    ``peers`` are the shares of exports, of the region's GDP and of like-minded neighbours the
+    other members hold."""
 
-    ``u`` is a uniform draw in [0, 1) from the model's seeded generator. Returns the index of
-    the chosen option, or -1 to stay put.
-    """
-    top = max([stay, *utilities])
-    ws = [math.exp((x - top) / temperature) for x in utilities]
-    w_stay = math.exp((stay - top) / temperature)
-    total = w_stay + sum(ws)
-    acc = w_stay / total
-    if u < acc:
-        return -1
-    for i, w in enumerate(ws):
-        acc += w / total
-        if u < acc:
-            return i
-    return len(ws) - 1
+    share_us: np.ndarray  # (n,)
+    share_china: np.ndarray  # (n,)
+    lobby: np.ndarray  # (n,)
+    economic: np.ndarray  # (n,)
+    contestation: np.ndarray  # (n,)
+    access_at_risk: np.ndarray  # (n,) see access_at_risk
+    preferences_at_risk: np.ndarray  # (n,) unilateral preferences that can lapse or be withdrawn
+    neighbours_with_deals: np.ndarray  # (n,)
+    aid: np.ndarray  # (n, k) a sponsor's aid to each state in each institution (sponsor_aid)
+    orientation: np.ndarray  # (n, k)
+    members_market: np.ndarray  # (n, k)
+    members_gdp: np.ndarray  # (n, k) zero outside blocs
+    peers: np.ndarray  # (n, k)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The institutions' fixed features as columns (k,), in the model's institution order."""
+
+    market_us: np.ndarray  # how many times its markets count the US (0 or 1)
+    market_china: np.ndarray
+    market_members: np.ndarray
+    trade_content: np.ndarray
+    depth: np.ndarray  # before the US's rising demands
+    us_agreement: np.ndarray  # bool: a bilateral agreement with the US (its depth rises)
+    includes_us: np.ndarray  # bool
+    preference: np.ndarray  # bool: a unilateral US preference programme
+    economic_lean: np.ndarray
+    lcd: np.ndarray  # bool: a lowest-common-denominator forum
+
+
+def term_table(sit: Situation, cat: Catalogue, p, us_demand: float) -> tuple[np.ndarray, ...]:
+    """The six raw terms (TERMS order) of membership of every institution for every state:
+    the functions above, applied to whole arrays at once. ``p`` holds the scenario's
+    parameters (lcd_appeal, economic_share, political_weight). Six arrays (n, k)."""
+    orient = sit.orientation
+    market = (
+        cat.market_us * sit.share_us[:, None]
+        + cat.market_china * sit.share_china[:, None]
+        + cat.market_members * sit.members_market
+    )
+    coercion = np.where(
+        cat.includes_us,
+        np.where(
+            cat.preference,
+            0.0,
+            coercion_us_deal(sit.share_us, sit.preferences_at_risk, sit.neighbours_with_deals)[:, None],
+        ),
+        coercion_bloc(sit.share_us[:, None], orient, sit.access_at_risk[:, None]),
+    )
+    weight = np.where(cat.includes_us, 1.0, political_weight(sit.members_gdp, p.political_weight))
+    depth = cat.depth + np.where(cat.us_agreement, us_demand, 0.0)
+    return (
+        econ_gain(market, cat.trade_content, sit.aid),
+        coercion,
+        influence(sit.lobby[:, None], orient),
+        ideology_affinity(
+            sit.economic[:, None],
+            sit.contestation[:, None],
+            orient,
+            cat.economic_lean,
+            p.economic_share,
+            np.where(cat.lcd, p.lcd_appeal, 0.0),
+            weight,
+        ),
+        peer_pressure(sit.peers),
+        sovereignty_cost(depth, sit.contestation[:, None], orient),
+    )
+
+
+def weigh_table(terms: tuple[np.ndarray, ...], w: Weights) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Each term's weighted contribution (cost with a minus sign) and their sum, the utility of
+    membership, for whole tables at once."""
+    c = tuple(
+        wt * t
+        for wt, t in zip((w.econ, w.coercion, w.influence, w.ideology, w.peer, -w.cost), terms, strict=True)
+    )
+    return c, c[0] + c[1] + c[2] + c[3] + c[4] + c[5]
+
+
+# --- what each move is worth ----------------------------------------------------------------
+
+#: The utility of each move a government can make, as (a, b, e): ``a x value - b x conflict -
+#: e x exit_cost``, where ``value`` is the utility of being in the institution and ``conflict``
+#: what joining costs in memberships exclusive with it. Stepping in is worth the value less
+#: that cost; leaving or walking away is minus the value of staying, less the cost of exit;
+#: suspending one's own participation costs part of it, leaving from suspension the rest
+#: (suspend_utility, leave_suspended_utility); ratifying what one signed is worth the value.
+MOVE_VALUE: dict[str, tuple[float, float, float]] = {
+    "requested": (1.0, 1.0, 0.0),
+    "acceding": (1.0, 1.0, 0.0),
+    "joined": (1.0, 1.0, 0.0),
+    "resumed": (1.0, 1.0, 0.0),
+    "signed": (1.0, 1.0, 0.0),
+    "ratified": (1.0, 0.0, 0.0),
+    "left": (-1.0, 0.0, 1.0),
+    "withdrew": (-1.0, 0.0, 1.0),
+    "suspended_talks": (-1.0, 0.0, 1.0),
+    "suspended": (-1.0, 0.0, SUSPENSION_SHARE),
+    "left_suspended": (-1.0, 0.0, 1.0 - SUSPENSION_SHARE),
+}
+
+
+def cumulative_logit(utilities: np.ndarray, stay: float, temperature: float) -> tuple[list, list, np.ndarray]:
+    """logit_choice for many states at once: ``utilities`` (n, m), -inf where a move is not open.
+    Returns each state's cumulative weights (staying first, then each option; a uniform draw
+    below the first stays put, else picks the first option whose weight passes it), the last
+    open option (taken if rounding leaves a draw above them all), and which states have any."""
+    has = np.isfinite(utilities).any(axis=1)
+    top = np.maximum(stay, utilities.max(axis=1))
+    w = np.exp((utilities - top[:, None]) / temperature)
+    w_stay = np.exp((stay - top) / temperature)
+    total = w_stay + np.cumsum(w, axis=1)[:, -1]
+    acc = np.cumsum(np.concatenate([(w_stay / total)[:, None], w / total[:, None]], axis=1), axis=1)
+    last = utilities.shape[1] - 1 - np.argmax(np.isfinite(utilities)[:, ::-1], axis=1)
+    return acc.tolist(), last.tolist(), has
 
 
 def per_step(yearly: float, steps_per_year: int) -> float:

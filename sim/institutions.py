@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .decision import ORIENTATION
-from .scenario import Institution
+from .scenario import STATUSES, Institution
 
 #: Stages of an agreement with the US, in order; a later stage implies the earlier ones.
 US_STAGES = ("requested", "negotiating", "concluded", "signed", "ratified", "in_force")
@@ -18,6 +20,30 @@ US_DEAL = frozenset({"signed", "ratified", "in_force"})
 US_TALKS = frozenset({"negotiating", "concluded", "signed", "ratified", "in_force"})
 #: Statuses at which a deal's text exists: what changes a bloc whose member holds it.
 US_TEXT = frozenset({"concluded", "signed", "ratified", "in_force"})
+
+#: Statuses as small integers, for the states x institutions array; 0 is "not in".
+CODES = ("", *STATUSES)
+CODE = {s: i for i, s in enumerate(CODES)}
+
+
+def status_mask(statuses: frozenset[str] | set[str]) -> np.ndarray:
+    """A lookup table: ``status_mask(ACTIVE)[codes]`` is True where a code is in ``statuses``."""
+    return np.array([c in statuses for c in CODES])
+
+
+IS_ACTIVE = status_mask(ACTIVE)
+IS_US_DEAL = status_mask(US_DEAL)
+IS_US_TALKS = status_mask(US_TALKS)
+IS_US_TEXT = status_mask(US_TEXT)
+IS_IN_FORCE = status_mask({"in_force"})
+#: a unilateral preference still held (withdrawn by a sanction, it can be restored)
+IS_PREFERENCE_HELD = status_mask({"member", "sanctioned"})
+
+
+def is_us_deal(kind: str, includes_us: bool) -> bool:
+    """An agreement with the United States: any institution the US is in, except a unilateral
+    preference programme (which the US grants, not negotiates)."""
+    return includes_us and kind != "preference"
 
 
 @dataclass

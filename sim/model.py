@@ -1,9 +1,22 @@
-"""The tradeblocs Mesa model: the Americas, 2003-2016, one step a quarter by default."""
+"""The tradeblocs Mesa model: the Americas, 2003-2016, one step a quarter by default.
+
+The model holds the run's state as arrays (states are rows, institutions columns): each state's
+status in each institution as a small integer code, its trade, government and lobby as vectors.
+The agents (sim/agents.py) are thin views onto those arrays. The theory lives elsewhere:
+sim/decision.py (what a move is worth), sim/moves.py (which moves are open), sim/dynamics.py
+(how the situation moves) and sim/us_policy.py (the US's side). This module orchestrates.
+
+Within a quarter, governments choose **simultaneously**: each weighs its options on the
+situation at the start of the quarter (peers, markets, what each bloc has become), and they act
+in a random order that matters only for the US's side of a signature: each deal signed raises
+the US's demands on the next one at once (``demand_step``), and a sponsor that leaves its bloc
+stops paying at once.
+"""
 
 from __future__ import annotations
 
+import bisect
 import math
-import statistics
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +24,22 @@ import mesa
 import numpy as np
 
 from . import decision as rules
+from . import dynamics, us_policy
+from . import moves as mv
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
-from .institutions import ACTIVE, STAGE_RANK, US_DEAL, US_TALKS, US_TEXT, InstitutionState
+from .institutions import (
+    CODE,
+    CODES,
+    IS_ACTIVE,
+    IS_IN_FORCE,
+    IS_PREFERENCE_HELD,
+    IS_US_DEAL,
+    IS_US_TALKS,
+    IS_US_TEXT,
+    InstitutionState,
+    is_us_deal,
+)
 from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
 
@@ -27,6 +53,16 @@ ALIGNMENT_SCORE = {
     "alba": -1.0,
     "mercosur": -0.25,
     "none": 0.0,
+}
+#: how a chosen move changes the state's status (None: it leaves)
+MOVE_STATUS = {
+    "requested": "requested",
+    "acceding": "acceding",
+    "joined": "member",
+    "signed": "signed",
+    "ratified": "ratified",
+    "suspended": "suspended",
+    "resumed": "member",
 }
 
 
@@ -88,21 +124,44 @@ class TradeBlocsModel(mesa.Model):
         self._open_spell: dict[tuple[str, str], dict] = {}
         self.us_approved: dict[tuple[str, str], int] = {}
         self.us_demand = 0.0
-        self._step_starts: dict[tuple[str, str], int] = {}
+        #: counts changes to anything the values of membership read (model.values); the values
+        #: and the quarter's choices are recomputed only when it has moved
+        self._version = 0
+        self._values_memo: tuple[int, Any] = (-1, None)
+        self._choices: Any = None
+        self._choices_version = -1
 
-        # institutions
+        # institutions, as columns
         self.insts = {
             iid: InstitutionState.build(iid, spec, sc.states) for iid, spec in sc.institutions.items()
         }
-        self.exclusive: dict[str, set[str]] = {}
-        for c in sc.compatibility:
-            self.exclusive.setdefault(c.a, set()).add(c.b)
-            self.exclusive.setdefault(c.b, set()).add(c.a)
+        self._catalogue(sc)
 
-        # agents
+        # states, as rows: the arrays first, then the agents that view them
+        self._iso_list = tuple(sc.states)
+        n, k = len(self._iso_list), len(self.insts)
         info = self.tables.state_info
-        for iso3 in sc.states:
-            LatinState(self, iso3, info[iso3])
+        fixed = {c: np.array([float(info[s][c]) for s in self._iso_list]) for c in _FIXED}
+        self.commodity = fixed["commodity_intensity"]
+        self.state_exports = fixed["state_export_share"]
+        self.free_zone = fixed["free_zone_share"]
+        self.oil_imports_kbd = fixed["oil_net_imports_kbd"]
+        for name in _PER_STATE:
+            setattr(self, name, np.zeros(n))
+        self.irregular = np.zeros(n, dtype=bool)
+        self.leader = [""] * n
+        #: each state's status in each institution (codes into institutions.CODES; 0: not in)
+        self.status = np.zeros((n, k), dtype=np.int8)
+        #: the step each status began, and the order statuses were taken (for a stable listing)
+        self.since = np.zeros((n, k), dtype=np.int64)
+        #: per state, institution column -> status code in the order taken (the rows as dicts,
+        #: for loops over the few statuses a state holds)
+        self.held: list[dict[int, int]] = [{} for _ in range(n)]
+        self._scope = np.array(
+            [[iso in inst.scope for inst in self.insts.values()] for iso in self._iso_list], dtype=bool
+        )
+        for i, iso3 in enumerate(self._iso_list):
+            LatinState(self, iso3, info[iso3], i)
         self.us = UnitedStates(self)
         # Mesa 3.3 counts agent ids per model in a class-level dict keyed by the model, which keeps
         # every model alive for the life of the process (0.3 MB a run in a sweep); this model
@@ -110,44 +169,26 @@ class TradeBlocsModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
         self.states: list[LatinState] = list(self.agents_by_type[LatinState])
         self.by_iso = {s.iso3: s for s in self.states}
-        self._idx = {s.iso3: i for i, s in enumerate(self.states)}
-        self._iso_list = tuple(s.iso3 for s in self.states)
+        self._idx = {iso: i for i, iso in enumerate(self._iso_list)}
         sub = np.array([s.subregion for s in self.states])
         self._same_sub = (sub[:, None] == sub[None, :]).astype(float)
         np.fill_diagonal(self._same_sub, 0.0)
         self._n_sub = np.maximum(self._same_sub.sum(axis=1), 1.0)
-        self._scope = {
-            iid: np.array([s.iso3 in inst.scope for s in self.states], dtype=float)
-            for iid, inst in self.insts.items()
-        }
-        #: per institution, 1.0 where a state counts as in it (talks count for US agreements)
-        self._in = {iid: np.zeros(len(self.states)) for iid in self.insts}
-        self._us_deal_insts = [
-            iid for iid, i in self.insts.items() if i.includes_us and i.kind != "preference"
-        ]
-        #: 1.0 where a state holds the text of a US deal (concluded or further): what changes a bloc
-        self._text = np.zeros(len(self.states))
-        #: per bloc, how each state sees its character (political model pulled by members' deals)
-        self._character: dict[str, np.ndarray] = {}
-        self._gdp_share: dict[str, np.ndarray] = {}
-        self._peers: dict[str, np.ndarray] = {}
-        self._market: dict[str, np.ndarray] = {}
+        self._sponsor_row = np.array([self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self._specs])
 
         # leaders and the election calendar
-        self._terms = self.tables.terms
         t0 = self.calendar.start
-        for s in self.states:
-            self._update_economy(s, self.calendar.year(0))
-            row = self.tables.trade_row(s.iso3, self.calendar.year(0))
-            s.share_us, s.share_china, s.share_region = (
-                row["share_us"],
-                row["share_china"],
-                row["share_region"],
-            )
-            self._install(s, self._term_at(s.iso3, t0))
-            s.leaning_economic, s.leaning_contestation = s.economic, s.contestation
-            s.lobby = self._lobby_target(s)
+        self._set_economy(self.calendar.year(0))
+        self.share_us, self.share_china, self.share_region = (
+            a.copy() for a in self._trade_year(self.calendar.year(0))[2:]
+        )
+        for i, iso3 in enumerate(self._iso_list):
+            self._install(i, self._term_at(iso3, t0))
+        self.leaning_economic = self.economic.copy()
+        self.leaning_contestation = self.contestation.copy()
+        self.lobby = self._lobby_target()
         self._china_prev = self._china(self.calendar.year(0) - 1)
+        self._elections = self._election_calendar()
 
         # starting memberships
         for st in sc.initial:
@@ -155,9 +196,8 @@ class TradeBlocsModel(mesa.Model):
                 state = self.by_iso[st.country]
                 self.set_status(state, st.institution, st.status, action="initial", log=False)
                 if st.since:
-                    key = (st.country, st.institution)
-                    self._step_starts[key] = self.calendar.step_of(st.since)
-                    self._open_spell[key]["start"] = st.since
+                    self.since[self._idx[st.country], self._col[st.institution]] = self.calendar.step_of(st.since)
+                    self._open_spell[(st.country, st.institution)]["start"] = st.since
         for inst in self.insts.values():
             if inst.founded:
                 inst.founded_step = 0
@@ -169,6 +209,76 @@ class TradeBlocsModel(mesa.Model):
         self.running = True
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+    # --- the institutions as columns -----------------------------------------------------
+
+    def _catalogue(self, sc: Scenario) -> None:
+        """The institutions' fixed features as arrays (sim/decision.py's Catalogue) and masks."""
+        insts = list(self.insts.values())
+        self._ids = [i.id for i in insts]
+        self._col = {iid: j for j, iid in enumerate(self._ids)}
+        self._specs = [i.spec for i in insts]
+        kind = np.array([i.kind for i in insts])
+        includes_us = np.array([i.includes_us for i in insts], dtype=bool)
+
+        def count(market: str) -> np.ndarray:
+            return np.array([float(i.markets.count(market)) for i in insts])
+
+        self._is = {
+            "us_agreement": kind == "us_agreement",
+            "hemispheric": kind == "hemispheric",
+            "preference": kind == "preference",
+            "bloc": kind == "bloc",
+            "approval": np.array([s.accession == "approval" for s in self._specs]),
+            "us_deal": np.array([is_us_deal(i.kind, i.includes_us) for i in insts], dtype=bool),
+            "includes_us": includes_us,
+            "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in self._specs]),
+            "has_markets_of_members": np.array(["members" in i.markets for i in insts]),
+        }
+        self.catalogue = rules.Catalogue(
+            market_us=count("us"),
+            market_china=count("china"),
+            market_members=count("members"),
+            trade_content=np.array([s.trade_content for s in self._specs]),
+            depth=np.array([s.depth for s in self._specs]),
+            us_agreement=self._is["us_agreement"],
+            includes_us=includes_us,
+            preference=self._is["preference"],
+            economic_lean=np.array([rules.ECONOMIC_LEAN[s.economic_model] for s in self._specs]),
+            lcd=np.array([s.political_model == "lowest_common_denominator" for s in self._specs]),
+        )
+        self._orientation = np.array([i.orientation for i in insts])
+        self._us_talks_cols = frozenset(np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist())
+        self._preference_cols = np.flatnonzero(self._is["preference"]).tolist()
+        self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
+        self._move_tables: tuple = (None, None)
+        self._available: tuple = (None, None)
+        self._exclusive: dict[int, list[int]] = {}
+        for c in sc.compatibility:
+            self._exclusive.setdefault(self._col[c.a], []).append(self._col[c.b])
+            self._exclusive.setdefault(self._col[c.b], []).append(self._col[c.a])
+        self.exclusive = {self._ids[j]: {self._ids[e] for e in es} for j, es in self._exclusive.items()}
+        #: the exclusive pairs as (the column held, a matrix adding its cost into the column joined)
+        pairs = [(e, j) for j, es in self._exclusive.items() for e in es]
+        into = np.zeros((len(pairs), len(insts)))
+        for n, (_, j) in enumerate(pairs):
+            into[n, j] = 1.0
+        self._exclusive_pairs = (np.array([e for e, _ in pairs], dtype=int), into)
+        cal = self.calendar
+
+        def step(date: str | None) -> int | None:
+            return cal.step_of(date) if date else None
+
+        self._dated = {
+            iid: {
+                "founding": step(s.founding.date) if s.founding else None,
+                "conclusion": step(s.conclusion),
+                "entry_into_force": step(s.entry_into_force),
+                "closing": step(s.closing),
+                "deadline": step(s.deadline),
+            }
+            for iid, s in zip(self._ids, self._specs, strict=True)
+        }
 
     # --- data collection -----------------------------------------------------------------
 
@@ -219,13 +329,15 @@ class TradeBlocsModel(mesa.Model):
         t = self.steps_done
         self._scheduled(t)
         self.us.step()
-        # governments decide simultaneously, on the situation at the start of the quarter
+        # governments weigh their options on the situation at the start of the quarter
         self._refresh()
+        self._prepare_choices()
         self.agents_by_type[LatinState].shuffle_do("step")
         self._blocs(t)
         self._hemispheric(t)
         self._dynamics(t)
         self.steps_done += 1
+        self._version += 1
         if self.datacollector is not None:
             self.datacollector.collect(self)
         if self.steps_done >= self.calendar.n_steps:
@@ -239,6 +351,10 @@ class TradeBlocsModel(mesa.Model):
         return self
 
     # --- status changes, events, spells --------------------------------------------------
+
+    def status_of(self, i: int) -> dict[str, str]:
+        """State ``i``'s statuses by institution, in the order it took them."""
+        return {self._ids[j]: CODES[c] for j, c in self.held[i].items()}
 
     def set_status(
         self,
@@ -257,31 +373,26 @@ class TradeBlocsModel(mesa.Model):
     ) -> None:
         """Change a state's status in an institution, logging the event and the spells."""
         inst = self.insts[iid]
+        i, j = state.index, self._col[iid]
         if status is not None and state.iso3 not in inst.scope:
             raise ValueError(f"{state.iso3} is outside the scope of {iid}")
-        if (
-            status == "in_force"
-            and action != "initial"
-            and state.status.get(iid) not in ("ratified", "signed")
-        ):
+        old = CODES[self.status[i, j]] or None
+        if status == "in_force" and action != "initial" and old not in ("ratified", "signed"):
             raise ValueError(f"{state.iso3}/{iid}: in_force without signature")
         date = self.calendar.label(self.steps_done) if action != "initial" else ""
         key = (state.iso3, iid)
-        old = state.status.get(iid)
         if old is not None:
             spell = self._open_spell.pop(key)
             spell["end"] = date
             self._spells.append(spell)
         if status is None:
-            state.status.pop(iid, None)
+            self.status[i, j] = 0
+            self.held[i].pop(j, None)
             inst.members.discard(state.iso3)
             self.us_approved.pop(key, None)
-            self._in[iid][self._idx[state.iso3]] = 0.0
         else:
-            counts = US_TALKS if inst.kind == "us_agreement" else ACTIVE
-            self._in[iid][self._idx[state.iso3]] = float(status in counts)
-            state.status[iid] = status
-            (inst.members.add if status in ACTIVE else inst.members.discard)(state.iso3)
+            self.status[i, j] = self.held[i][j] = CODE[status]
+            (inst.members.add if IS_ACTIVE[CODE[status]] else inst.members.discard)(state.iso3)
             self._open_spell[key] = {
                 "country": state.iso3,
                 "institution": iid,
@@ -289,12 +400,13 @@ class TradeBlocsModel(mesa.Model):
                 "start": date,
                 "end": "",
             }
-            self._step_starts[key] = self.steps_done
-        i = self._idx[state.iso3]
-        if inst.includes_us and inst.kind != "preference":
-            self._text[i] = float(
-                any(v in US_TEXT and self.insts[k].includes_us for k, v in state.status.items())
-            )
+            self.since[i, j] = self.steps_done
+        if (
+            self._is["preference"][j]
+            or (self._is["includes_us"][j] and "in_force" in (old, status))
+            or (self._is["sponsored"][j] and self._sponsor_row[j] == i)
+        ):
+            self._version += 1  # access at risk, preferences at risk or a sponsor's aid may move
         if log:
             act = action or {"member": "joined"}.get(status or "", status or "left")
             self.log_event(
@@ -333,18 +445,10 @@ class TradeBlocsModel(mesa.Model):
         self, state: LatinState, action: str, iid: str, u: float, contrib: dict[str, float]
     ) -> None:
         """Carry out a government's chosen move and log it with its terms."""
-        status = {
-            "requested": "requested",
-            "acceding": "acceding",
-            "joined": "member",
-            "signed": "signed",
-            "ratified": "ratified",
-            "suspended": "suspended",
-            "resumed": "member",
-        }.get(action)
+        status = MOVE_STATUS.get(action)
         binding = action in ("signed", "joined", "acceding")
         for other in self.exclusive.get(iid, ()):  # giving up what the move is exclusive with
-            if binding and other in state.status:
+            if binding and self.status[state.index, self._col[other]]:
                 self.set_status(state, other, None, action="left", note=f"exclusive with {iid}")
         state.last_decision = {
             "date": self.date,
@@ -356,6 +460,7 @@ class TradeBlocsModel(mesa.Model):
         self.set_status(state, iid, status, action=action, utility=u, terms=contrib)
         if action == "signed" and self.insts[iid].includes_us:
             self.us_demand += self.p.demand_step  # each deal raises the bar for the next
+            self._version += 1
 
     @property
     def spells(self) -> list[dict]:
@@ -365,118 +470,228 @@ class TradeBlocsModel(mesa.Model):
 
     # --- what states see -----------------------------------------------------------------
 
+    def _counts_in(self) -> np.ndarray:
+        """1.0 where a state counts as in an institution (talks count for US agreements)."""
+        s = self.status
+        return np.where(self._is["us_agreement"], IS_US_TALKS[s], IS_ACTIVE[s]).astype(float)
+
     def _refresh(self) -> None:
-        """Recompute per-step aggregates states read: peers, neighbours' deals, orientations."""
+        """Recompute per-step aggregates states read: peers, neighbours' deals, what blocs are."""
         self.open_insts = [i for i in self.insts.values() if i.open]
-        n = len(self.states)
-        econ = np.fromiter((s.economic for s in self.states), float, n)
-        cont = np.fromiter((s.contestation for s in self.states), float, n)
-        dist = rules.political_distance(econ[:, None], cont[:, None], econ[None, :], cont[None, :])
-        aff = 1.0 - dist
-        np.fill_diagonal(aff, 0.0)
-        gdp = np.fromiter((s.gdp for s in self.states), float, n)
+        inn = self._counts_in()
+        gdp = self.gdp
         total_gdp = float(gdp.sum()) or 1.0
-        has_deal = np.minimum(1.0, sum(self._in[i] for i in self._us_deal_insts))
-        nd = (self._same_sub @ has_deal) / self._n_sub
-        self.neighbour_deals = dict(zip(self._iso_list, nd.tolist(), strict=True))
+        has_deal = np.minimum(1.0, inn[:, self._is["us_deal"]].sum(axis=1))
+        self._neighbour_deals = (self._same_sub @ has_deal) / self._n_sub
         year = self.calendar.year(self.steps_done)
         through = self.scenario.exogenous.bilateral_through
         if through is not None:
             year = min(year, through)
         bilateral = self.tables.bilateral_matrix(year, self._iso_list)
-        drift = self.p.bloc_drift
+        scope = self._scope.astype(float)
+        others = scope.sum(axis=0) - scope
+        self._peers = (dynamics.affinity(self.economic, self.contestation) @ (scope * inn)) / np.maximum(others, 1.0)
+        # exports going to the members (or, before any, to the states it could take in)
+        anyone = np.array([bool(i.members) for i in self.insts.values()])
+        self._market = bilateral @ np.where(anyone, inn, scope)
+        # a bloc as each state sees it: the other members' share of US deals and of the region's GDP
+        text = (IS_US_TEXT[self.status] & self._is["us_deal"]).any(axis=1).astype(float)
+        members = np.maximum(inn.sum(axis=0) - inn, 1.0)
+        bloc = self._is["bloc"]
+        character = rules.bloc_character(self._orientation, dynamics.others_share(inn, text, members), self.p.bloc_drift)
+        self._character = np.where(bloc, character, self._orientation)
+        self._gdp_share = np.where(bloc, dynamics.others_share(inn, gdp, total_gdp), 0.0)
         self.capacity = self.sponsor_capacity()
-        for iid, inst in self.insts.items():
-            inn = self._in[iid]
-            # like-minded neighbours in count fully, ideological opposites hardly at all
-            scope = self._scope[iid]
-            others = scope.sum() - scope
-            self._peers[iid] = ((aff * scope[None, :]) @ inn) / np.maximum(others, 1.0)
-            # exports going to the members (or, before any, to the states it could take in)
-            self._market[iid] = bilateral @ (inn if inst.members else self._scope[iid])
-            if inst.kind == "bloc":
-                # as each state sees it: the other members' share of US deals and of the region's GDP
-                others = np.maximum(inn.sum() - inn, 1.0)
-                with_deals = (inn @ self._text - inn * self._text) / others
-                self._character[iid] = rules.bloc_character(inst.orientation, with_deals, drift)
-                self._gdp_share[iid] = (inn @ gdp - inn * gdp) / total_gdp
+        self._version += 1
+
+    def situation(self) -> rules.Situation:
+        """What every state knows now (sim/decision.py's Situation): the quarter's aggregates
+        from the last refresh, each state's own position and statuses as they stand."""
+        s = self.status
+        prefs = (IS_PREFERENCE_HELD[s] & self._is["preference"]).any(axis=1)
+        in_force = (IS_IN_FORCE[s] & self._is["includes_us"]).any(axis=1)
+        now = self.calendar.time(self.steps_done)
+        upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
+        at_risk = us_policy.preferences_at_risk(
+            prefs, now, upcoming, self.p.atpdea_horizon, self.p.certification_threat
+        )
+        aid = np.zeros(s.shape)
+        for j in np.flatnonzero(self._is["sponsored"]):
+            sponsor = self._sponsor_row[j]
+            if sponsor >= 0 and IS_ACTIVE[s[sponsor, j]]:
+                aid[:, j] = rules.sponsor_aid(self.capacity, self.oil_bill(), self.p.oil_bill_reference)
+            if sponsor >= 0:
+                aid[sponsor, j] = self.capacity
+        return rules.Situation(
+            share_us=self.share_us,
+            share_china=self.share_china,
+            lobby=self.lobby,
+            economic=self.economic,
+            contestation=self.contestation,
+            access_at_risk=rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk),
+            preferences_at_risk=at_risk,
+            neighbours_with_deals=self._neighbour_deals,
+            aid=aid,
+            orientation=self._character,
+            members_market=self._market,
+            members_gdp=self._gdp_share,
+            peers=self._peers,
+        )
+
+    def values(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """Every state's utility of membership of every institution now (n, k), and each term's
+        weighted contribution (six arrays, TERMS order)."""
+        if self._values_memo[0] != self._version:
+            terms = rules.term_table(self.situation(), self.catalogue, self.p, self.us_demand)
+            contrib, value = rules.weigh_table(terms, self.weights)
+            self._values_memo = (self._version, (value, contrib))
+        return self._values_memo[1]
+
+    def conflict(self, value: np.ndarray) -> np.ndarray:
+        """What joining each institution would cost each state in memberships exclusive with it:
+        what they are worth to it (if positive) and the cost of leaving them."""
+        held, into = self._exclusive_pairs
+        if not held.size:
+            return np.zeros(value.shape)
+        cost = np.where(self.status[:, held] != 0, np.maximum(0.0, value[:, held]) + self.p.exit_cost, 0.0)
+        return cost @ into
+
+    def requirements(self, requires: list[str]) -> np.ndarray:
+        """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
+        further, ``us_agreement_in_force`` one in force, anything else an institution to be in."""
+        s = self.status
+        ok = np.ones(len(self.states), dtype=bool)
+        for r in requires:
+            if r in ("us_agreement", "us_agreement_in_force"):
+                held = IS_US_DEAL if r == "us_agreement" else IS_IN_FORCE
+                ok &= (held[s] & self._is["us_deal"]).any(axis=1)
+            else:
+                ok &= IS_ACTIVE[s[:, self._col[r]]]
+        return ok
+
+    def open_moves(self) -> tuple[np.ndarray, np.ndarray]:
+        """The first and second move open to each state in each institution (sim/moves.py)."""
+        insts = self.insts.values()
+        takes = tuple(self.us_takes_requests(i) for i in insts)
+        lapse = tuple(self.participation_can_lapse(i) for i in insts)
+        open_ = tuple(i.open for i in insts)
+        key = (takes, lapse, self.can_sign())
+        if self._move_tables[0] != key:
+            flags = self._is
+            tables = mv.move_table(
+                flags["us_agreement"], flags["hemispheric"], flags["preference"], flags["approval"],
+                np.array(takes), np.array(lapse), key[2],
+            )  # fmt: skip
+            self._move_tables = (key, tables)
+        if self._available[0] != open_:
+            self._available = (open_, np.array(open_) & self._scope)
+        req = self._requirements_table()
+        return mv.open_moves(self._move_tables[1], self.status, self._available[1], req)
+
+    def _requirements_table(self) -> np.ndarray | bool:
+        """Where each state meets each institution's requirements (True where none)."""
+        if not self._requiring:
+            return True
+        req = np.ones(self.status.shape, dtype=bool)
+        for j, requires in self._requiring:
+            req[:, j] = self.requirements(requires)
+        return req
+
+    def options(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every state's open moves: first and second move codes (n, k), their utilities laid
+        out as options (n, 2k, -inf where none), the values and contributions they came from."""
+        value, contrib = self.values()
+        first, second = self.open_moves()
+        return first, second, mv.move_utilities(first, second, value, self.conflict(value), self.p.exit_cost), value, contrib
+
+    def _prepare_choices(self) -> None:
+        """The quarter's options of every government and the cumulative logit weights each one
+        draws against (rules.logit_choice, for all at once)."""
+        first, second, utils, value, contrib = self.options()
+        self._choices = (first, second, utils, contrib, rules.cumulative_logit(utils, self.p.inertia, self.p.temperature))
+        self._choices_version = self._version
+
+    def choose(self, state: LatinState) -> None:
+        """State's turn: draw once against its logit weights and carry out the move picked."""
+        if self._choices_version != self._version:  # a move this quarter changed the US's terms
+            self._prepare_choices()
+        first, second, utils, contrib, (acc, last, has) = self._choices
+        i = state.index
+        if not has[i]:
+            return
+        row = acc[i]
+        pick = bisect.bisect_right(row, self.random.random())
+        if pick == 0:
+            return
+        col = pick - 1 if pick < len(row) else last[i]
+        j, slot = divmod(col, 2)
+        code = int((first, second)[slot][i, j])
+        action = mv.MOVES[code][0]
+        sign = float(mv.SIGN[code])
+        # the terms of leaving are those of staying, negated
+        terms = {t: sign * float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
+        self.record_choice(state, action, self._ids[j], float(utils[i, col]), terms)
+
+    def state_options(self, state: LatinState) -> list[tuple[str, str, float, dict[str, float], int]]:
+        """The moves open to ``state`` now, in the order it weighs them: (action, institution,
+        utility, weighted terms of staying in, sign)."""
+        first, second, utils, value, contrib = self.options()
+        i, out = state.index, []
+        for col in np.flatnonzero(np.isfinite(utils[state.index])):
+            j, slot = divmod(int(col), 2)
+            code = int((first, second)[slot][i, j])
+            terms = {t: float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
+            out.append((mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms, int(mv.SIGN[code])))
+        return out
+
+    def value_of(self, state: LatinState, iid: str) -> tuple[float, dict[str, float]]:
+        """Utility to ``state`` of membership of ``iid`` now, and each term's contribution."""
+        value, contrib = self.values()
+        i, j = state.index, self._col[iid]
+        return float(value[i, j]), {t: float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
 
     def market_in(self, iso3: str, iid: str) -> float:
         """Share of this state's exports that go to the institution's members (IMF DOTS)."""
-        return float(self._market[iid][self._idx[iso3]])
+        return float(self._market[self._idx[iso3], self._col[iid]])
 
     def peers_in(self, iso3: str, iid: str) -> float:
-        return float(self._peers[iid][self._idx[iso3]])
+        return float(self._peers[self._idx[iso3], self._col[iid]])
 
     def character(self, state: LatinState, inst: InstitutionState) -> float:
         """The institution's orientation toward the US as ``state`` sees it now."""
-        if inst.kind != "bloc":
-            return inst.orientation
-        return float(self._character[inst.id][self._idx[state.iso3]])
+        return float(self._character[state.index, self._col[inst.id]])
 
     def others_gdp_share(self, state: LatinState, inst: InstitutionState) -> float:
         """Share of the region's GDP held by the bloc's other members."""
-        return float(self._gdp_share[inst.id][self._idx[state.iso3]]) if inst.kind == "bloc" else 0.0
-
-    def access_at_risk(self, state: LatinState) -> float:
-        """How much of the state's US market access Washington could withdraw (see rules)."""
-        in_force = state.fta_stage == STAGE_RANK["in_force"]
-        prefs = any(
-            self.insts[k].kind == "preference" and v in ("member", "sanctioned")
-            for k, v in state.status.items()
-        )
-        return rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk)
-
-    def oil_bill(self, state: LatinState) -> float:
-        """The state's oil-import bill as a share of its GDP this year."""
-        price = self.oil_price(self.calendar.year(self.steps_done))
-        return rules.oil_bill(state.oil_imports_kbd, price, state.gdp)
-
-    def preferences_at_risk(self, state: LatinState) -> float:
-        """Unilateral preferences a state could lose: standing threat plus nearing expiry."""
-        if state.status.get("ATPDEA") not in ("member", "sanctioned"):
-            return 0.0
-        now = self.calendar.time(self.steps_done)
-        upcoming = [d for d in self._atpdea_expiry if d >= now]
-        lapse = 0.0
-        if upcoming:
-            lapse = max(0.0, 1.0 - (upcoming[0] - now) / self.p.atpdea_horizon)
-        return min(1.0, self.p.certification_threat + lapse)
-
-    def requirements_met(
-        self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None
-    ) -> bool:
-        """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``):
-        ``us_agreement`` is a US deal signed or further, ``us_agreement_in_force`` one in force."""
-        for r in inst.spec.requires if requires is None else requires:
-            if r in ("us_agreement", "us_agreement_in_force"):
-                held = US_DEAL if r == "us_agreement" else {"in_force"}
-                if not any(
-                    self.insts[k].includes_us and self.insts[k].kind != "preference" and v in held
-                    for k, v in state.status.items()
-                ):
-                    return False
-            elif state.status.get(r) not in ACTIVE:
-                return False
-        return True
+        return float(self._gdp_share[state.index, self._col[inst.id]])
 
     def conflict_cost(self, state: LatinState, iid: str) -> float:
-        """What joining ``iid`` would cost in memberships it is exclusive with."""
-        cost = 0.0
-        for other in self.exclusive.get(iid, ()):
-            if other in state.status:
-                u, _ = state.value_of(self.insts[other])
-                cost += max(0.0, u) + self.p.exit_cost
-        return cost
+        """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
+        value, _ = self.values()
+        return float(self.conflict(value)[state.index, self._col[iid]])
+
+    def requirements_met(self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None) -> bool:
+        """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``)."""
+        return bool(self.requirements(inst.spec.requires if requires is None else requires)[state.index])
+
+    def oil_bill(self) -> np.ndarray:
+        """Each state's oil-import bill as a share of its GDP this year."""
+        price = self.oil_price(self.calendar.year(self.steps_done))
+        return rules.oil_bill(self.oil_imports_kbd, price, self.gdp)
 
     def sponsor_capacity(self) -> float:
         """What an oil-funded sponsor can spend: scales with the oil price."""
         oil = self.oil_price(self.calendar.year(self.steps_done))
         return self.p.sponsor_aid * oil / self.p.oil_reference
 
-    def sponsor_in(self, inst: InstitutionState) -> bool:
-        """A sponsor pays only while it is a member."""
-        return inst.spec.sponsor is not None and inst.spec.sponsor in inst.members
+    def us_deal_in_force(self) -> np.ndarray:
+        """Which states have an agreement with the US in force."""
+        return (IS_IN_FORCE[self.status] & self._is["us_deal"]).any(axis=1)
+
+    def us_deal_stage(self) -> np.ndarray:
+        """Each state's furthest stage (0 none .. 6 in force) of any institution the US is in."""
+        stage = np.where(self.status <= CODE["in_force"], self.status, 0)
+        return np.where(self._is["includes_us"], stage, 0).max(axis=1)
 
     # --- US policy -----------------------------------------------------------------------
 
@@ -497,6 +712,7 @@ class TradeBlocsModel(mesa.Model):
                 if 0 <= k < len(self._congress):
                     self._congress[k] = (c.approval_rate, c.conditions)
         self._atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
+        self._atpdea_final = self.calendar.step_of(pol.atpdea_final) if pol.atpdea_final else None
         self._no_new_steps = self._window_steps(pol.no_new_agreements)
         #: per institution whose members may suspend their own participation: from which step
         self._lapse_from: dict[str, int] = {}
@@ -532,8 +748,10 @@ class TradeBlocsModel(mesa.Model):
 
     def talks_long_enough(self, state: LatinState, iid: str) -> bool:
         """Talks conclude only after a minimum time at the table."""
-        started = self._step_starts.get((state.iso3, iid), 0)
-        return (self.steps_done - started) / self.calendar.steps_per_year >= self.p.min_negotiation_years
+        started = int(self.since[state.index, self._col[iid]])
+        return us_policy.talks_long_enough(
+            self.steps_done - started, self.calendar.steps_per_year, self.p.min_negotiation_years
+        )
 
     def congress_hazard(self, state: LatinState) -> float:
         """Yearly chance Congress approves this partner's signed agreement now: the majority's
@@ -544,34 +762,37 @@ class TradeBlocsModel(mesa.Model):
 
     def bring_into_force(self) -> None:
         """Agreements ratified at home and approved by Congress enter into force after a lag."""
-        lag = self.p.implementation_years * self.calendar.steps_per_year
         for (iso3, iid), when in list(self.us_approved.items()):
             state = self.by_iso[iso3]
-            if state.status.get(iid) != "ratified" or self.insts[iid].spec.entry_into_force:
+            i, j = state.index, self._col[iid]
+            if self.status[i, j] != CODE["ratified"] or self.insts[iid].spec.entry_into_force:
                 continue  # an agreement with a dated entry into force waits for its date
-            ready = max(when, self._step_starts[(iso3, iid)])
-            if self.steps_done - ready >= lag:
+            ready = max(when, int(self.since[i, j]))
+            if us_policy.ready_to_enter_into_force(
+                self.steps_done - ready, self.p.implementation_years, self.calendar.steps_per_year
+            ):
                 self.set_status(state, iid, "in_force", actor="USA")
                 self.us_approved.pop((iso3, iid))
                 self._replace(state, self.insts[iid], forced=False)
-                if state.status.get("ATPDEA") in ("member", "sanctioned"):
-                    self.set_status(
-                        state, "ATPDEA", None, action="lapsed", note="replaced by a free trade agreement"
-                    )
+                for pj in np.flatnonzero(self._is["preference"]):
+                    if IS_PREFERENCE_HELD[self.status[i, pj]]:
+                        self.set_status(
+                            state, self._ids[pj], None, action="lapsed", note="replaced by a free trade agreement"
+                        )
 
     # --- scheduled events ----------------------------------------------------------------
 
     def _scheduled(self, t: int) -> None:
-        cal = self.calendar
-        now, nxt = cal.time(t), cal.time(t + 1)
         # institutions founded on a historical date (imposed: forced)
         for inst in self.insts.values():
+            when = self._dated[inst.id]
             f = inst.spec.founding
-            if not inst.founded and f is not None and f.date and cal.step_of(f.date) == t:
+            if not inst.founded and f is not None and f.date and when["founding"] == t:
                 self._found(inst, [self.by_iso[c] for c in f.founders if c in self.by_iso], forced=True)
-            if inst.spec.conclusion and cal.step_of(inst.spec.conclusion) == t:
+            j = self._col[inst.id]
+            if when["conclusion"] == t:
                 for s in self.states:
-                    if s.status.get(inst.id) == "negotiating":
+                    if self.status[s.index, j] == CODE["negotiating"]:
                         self.set_status(
                             s,
                             inst.id,
@@ -579,45 +800,55 @@ class TradeBlocsModel(mesa.Model):
                             forced=True,
                             note="negotiations concluded on the scenario's date",
                         )
-            spec = inst.spec
-            if spec.entry_into_force and cal.step_of(spec.entry_into_force) == t:
+            if when["entry_into_force"] == t:
                 for s in self.states:
-                    if s.status.get(inst.id) in ("signed", "ratified"):
+                    if self.status[s.index, j] in (CODE["signed"], CODE["ratified"]):
                         self.set_status(s, inst.id, "in_force", forced=True, note=DATED)
                         self.us_approved.pop((s.iso3, inst.id), None)
                         self._replace(s, inst, forced=True)
-            if spec.closing and cal.step_of(spec.closing) == t and not inst.closed:
+            if when["closing"] == t and not inst.closed:
                 for s in self.states:
-                    if inst.id in s.status:
+                    if self.status[s.index, j]:
                         self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
                 inst.closed = True
                 self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
-        # ATPDEA's final expiry (a US policy date: forced)
-        fin = self.scenario.us_policy.atpdea_final
-        if fin and cal.step_of(fin) == t:
+        # the preference programme's final expiry (a US policy date: forced)
+        if self._atpdea_final == t:
             for s in self.states:
-                if s.status.get("ATPDEA") in ("member", "sanctioned"):
-                    self.set_status(s, "ATPDEA", None, action="lapsed", forced=True, note="programme expired")
+                for j in np.flatnonzero(self._is["preference"]):
+                    if IS_PREFERENCE_HELD[self.status[s.index, j]]:
+                        self.set_status(s, self._ids[j], None, action="lapsed", forced=True, note="programme expired")
         # elections: terms starting in this step (the government in office at the start of the
         # run was installed with the state)
-        eps = 1e-9
-        for s in self.states:
-            for term in self._terms.get(s.iso3, ()):
-                if now - eps <= term["start_t"] < nxt - eps and (t > 0 or term["start_t"] > now + eps):
-                    self._election(s, term)
+        for i, term in self._elections.get(t, ()):
+            self._election(self.states[i], term)
         # interventions
+        cal = self.calendar
         while self._interventions and cal.step_of(self._interventions[0].date) <= t:
             self._intervene(self._interventions.pop(0))
+
+    def _election_calendar(self) -> dict[int, list[tuple[int, dict]]]:
+        """The step at which each leader's term starts, for the terms that start in the run."""
+        cal, eps = self.calendar, 1e-9
+        starts = [cal.time(t) - eps for t in range(cal.n_steps + 1)]
+        out: dict[int, list[tuple[int, dict]]] = {}
+        for i, iso3 in enumerate(self._iso_list):
+            for term in self.tables.terms.get(iso3, ()):
+                t = bisect.bisect_right(starts, term["start_t"]) - 1
+                if 0 <= t < cal.n_steps and term["start_t"] < starts[t + 1]:
+                    if t > 0 or term["start_t"] > cal.time(0) + eps:
+                        out.setdefault(t, []).append((i, term))
+        return out
 
     def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
         """An agreement that replaces another (``replaces``) ends the state's status there on
         entering into force: NAFTA lapses when the USMCA takes its place."""
         old = inst.spec.replaces
-        if old and old in state.status:
+        if old and self.status[state.index, self._col[old]]:
             self.set_status(state, old, None, action="lapsed", forced=forced, note=f"replaced by {inst.id}")
 
     def _term_at(self, iso3: str, t: float) -> dict:
-        terms = self._terms[iso3]
+        terms = self.tables.terms[iso3]
         cur = terms[0]
         for term in terms:
             if term["start_t"] <= t + 1e-9:
@@ -627,59 +858,58 @@ class TradeBlocsModel(mesa.Model):
     def _election(self, s: LatinState, term: dict) -> None:
         """A new government: from the data (historical) or drawn from the electorate."""
         if self.scenario.elections == "historical":
-            self._install(s, term)
+            self._install(s.index, term)
             self.log_event(s.iso3, "", "election", forced=True, note=_position(s))
             return
         if term["irregular"]:
             return  # coups and impeachments are not the electorate's doing
-        p = self.p
-        growth = self._growth(s)
-        # the economy rewards the incumbent's side, the lobby pulls right and toward the US
-        incumbent = 1 if s.economic >= 0 else -1
-        economic = (
-            s.leaning_economic
-            + p.election_lobby_pull * (s.lobby - 0.3)
-            + p.election_economy_pull * (growth - 0.03) * incumbent
+        i = s.index
+        economic, contestation = dynamics.endogenous_position(
+            float(self.leaning_economic[i]),
+            float(self.leaning_contestation[i]),
+            float(self.lobby[i]),
+            self._growth(i),
+            1 if self.economic[i] >= 0 else -1,
+            self.p,
         )
-        contestation = s.leaning_contestation - p.election_lobby_pull * (s.lobby - 0.3) / 2.0
+        self._version += 1
         z1, z2 = self.rng.standard_normal(2)
-        s.economic = max(-1.0, min(1.0, economic + p.election_sd * float(z1)))
-        s.contestation = max(0.0, min(1.0, contestation + p.election_sd * float(z2) / 2.0))
-        s.leader = f"elected {self.calendar.label(self.steps_done)}"
-        s.irregular = False
+        sd = self.p.election_sd
+        self.economic[i] = max(-1.0, min(1.0, economic + sd * float(z1)))
+        self.contestation[i] = max(0.0, min(1.0, contestation + sd * float(z2) / 2.0))
+        self.leader[i] = f"elected {self.calendar.label(self.steps_done)}"
+        self.irregular[i] = False
         self.log_event(s.iso3, "", "election", note=_position(s))
 
-    @staticmethod
-    def _install(s: LatinState, term: dict) -> None:
+    def _install(self, i: int, term: dict) -> None:
         """A government from the leaders table takes office."""
-        s.leader, s.irregular = term["leader"], bool(term["irregular"])
-        s.economic, s.contestation = float(term["economic"]), float(term["contestation"])
+        self._version += 1
+        self.leader[i], self.irregular[i] = term["leader"], bool(term["irregular"])
+        self.economic[i], self.contestation[i] = float(term["economic"]), float(term["contestation"])
 
-    def _growth(self, s: LatinState) -> float:
+    def _growth(self, i: int) -> float:
         y = self.calendar.year(self.steps_done)
-        a = self.tables.trade_row(s.iso3, y - 1)["gdp_usd_bn"]
-        b = self.tables.trade_row(s.iso3, y)["gdp_usd_bn"]
-        return b / a - 1.0 if a else 0.0
+        a = self._trade_year(y - 1)[0][i]
+        b = self._trade_year(y)[0][i]
+        return float(b / a - 1.0) if a else 0.0
 
     def _intervene(self, iv: Any) -> None:
         note = iv.note or "scenario intervention"
         if iv.kind == "election":
             s = self.by_iso[iv.country]
-            s.economic, s.contestation = iv.economic, iv.contestation
-            s.leader = iv.leader or s.leader
-            s.irregular = False
+            self._version += 1
+            self.economic[s.index], self.contestation[s.index] = iv.economic, iv.contestation
+            self.leader[s.index] = iv.leader or s.leader
+            self.irregular[s.index] = False
             self.log_event(s.iso3, "", "election", forced=True, note=f"{_position(s)}; {note}")
         elif iv.kind == "status":
             s = self.by_iso[iv.country]
-            if iv.status == "in_force" and s.status.get(iv.institution) not in (
-                "signed",
-                "ratified",
-            ):
+            if iv.status == "in_force" and s.status.get(iv.institution) not in ("signed", "ratified"):
                 self.set_status(s, iv.institution, "signed", forced=True, note=note)
             self.set_status(s, iv.institution, iv.status, forced=True, note=note)
         elif iv.kind == "end_status":
             s = self.by_iso[iv.country]
-            if iv.institution in s.status:
+            if self.status[s.index, self._col[iv.institution]]:
                 self.set_status(s, iv.institution, None, action="left", forced=True, note=note)
         elif iv.kind == "found":
             inst = self.insts[iv.institution]
@@ -691,9 +921,10 @@ class TradeBlocsModel(mesa.Model):
         inst.closed = False
         self.log_event("", inst.id, "founded", forced=forced)
         status = "negotiating" if inst.kind == "us_agreement" else "member"
+        j = self._col[inst.id]
         for s in founders:
-            if s.status.get(inst.id) is None:
-                u, c = s.value_of(inst)
+            if not self.status[s.index, j]:
+                u, c = self.value_of(s, inst.id)  # each founder sees the ones already in
                 self.set_status(
                     s,
                     inst.id,
@@ -715,68 +946,49 @@ class TradeBlocsModel(mesa.Model):
                 self._try_found(inst)
             if not inst.open or inst.kind != "bloc":
                 continue
-            members = [self.by_iso[c] for c in sorted(inst.members)]
+            j = self._col[inst.id]
+            spec = inst.spec
+            rows = np.array([self._idx[c] for c in sorted(inst.members)], dtype=int)  # by country code
             # accession needing the members' approval (their legislatures: slow-moving leaning)
-            for s in self.states:
-                if s.status.get(inst.id) != "acceding":
-                    continue
-                vetoes = [
-                    m
-                    for m in members
-                    if rules.political_distance(
-                        m.leaning_economic, m.leaning_contestation, s.economic, s.contestation
-                    )
-                    > p.approval_distance
-                ]
-                if not vetoes and self.random.random() < rules.per_step(p.accession_rate, spy):
+            for i in np.flatnonzero(self.status[:, j] == CODE["acceding"]):
+                distance = rules.political_distance(
+                    self.leaning_economic[rows], self.leaning_contestation[rows], self.economic[i], self.contestation[i]
+                )
+                if not (distance > p.approval_distance).any() and self.random.random() < rules.per_step(
+                    p.accession_rate, spy
+                ):
                     self.set_status(
-                        s, inst.id, "member", action="joined", note="accession approved by all members"
+                        self.states[i], inst.id, "member", action="joined", note="accession approved by all members"
                     )
             # democratic clause: the others sanction (suspend) a member whose government came in
             # irregularly; "sanctioned" is their act, "suspended" the state's own
-            for s in members:
-                if (
-                    inst.spec.democratic_clause
-                    and s.irregular
-                    and s.status.get(inst.id) == "member"
-                    and self.random.random() < rules.per_step(p.clause_rate, spy)
-                ):
-                    self.set_status(s, inst.id, "sanctioned", note="democratic clause")
-            if inst.spec.democratic_clause:
-                for s in self.states:
-                    if s.status.get(inst.id) == "sanctioned" and not s.irregular:
-                        self.set_status(s, inst.id, "member", action="readmitted")
+            if spec.democratic_clause:
+                for i in rows[self.irregular[rows]]:
+                    if self.status[i, j] == CODE["member"] and self.random.random() < rules.per_step(p.clause_rate, spy):
+                        self.set_status(self.states[i], inst.id, "sanctioned", note="democratic clause")
+                for i in np.flatnonzero((self.status[:, j] == CODE["sanctioned"]) & ~self.irregular):
+                    self.set_status(self.states[i], inst.id, "member", action="readmitted")
             # cohesion: the others sanction (suspend) a member far from their median
-            if inst.spec.cohesion_rule and len(members) >= 3:
-                for s in members:
-                    others = [m for m in members if m is not s]
-                    far = (
-                        rules.political_distance(
-                            s.economic,
-                            s.contestation,
-                            statistics.median(m.economic for m in others),
-                            statistics.median(m.contestation for m in others),
-                        )
-                        > p.suspension_distance
-                    )
-                    if far and self.random.random() < rules.per_step(p.cohesion_rate, spy):
-                        self.set_status(s, inst.id, "sanctioned", note="members' cohesion rule")
+            if spec.cohesion_rule and len(rows) >= 3:
+                far = dynamics.far_from_the_others(
+                    self.economic[rows].tolist(), self.contestation[rows].tolist(), p.suspension_distance
+                )
+                for i in rows[far]:
+                    if self.random.random() < rules.per_step(p.cohesion_rate, spy):
+                        self.set_status(self.states[i], inst.id, "sanctioned", note="members' cohesion rule")
 
     def _try_found(self, inst: InstitutionState) -> None:
         """Endogenous founding: enough eligible states (with the sponsor) want it."""
         f = inst.spec.founding
-        keen = []
-        for s in self.states:
-            if s.iso3 in inst.scope and self.requirements_met(s, inst):
-                u, _ = s.value_of(inst)
-                if u > self.p.inertia:
-                    keen.append(s)
+        j = self._col[inst.id]
+        value, _ = self.values()
+        keen_rows = self._scope[:, j] & self.requirements(inst.spec.requires) & (value[:, j] > self.p.inertia)
+        keen = [self.states[i] for i in np.flatnonzero(keen_rows)]
         sponsor = inst.spec.sponsor
         if sponsor and sponsor not in {s.iso3 for s in keen}:
             return
         # someone must propose it: a keen state holding what the proposer needs
-        proposers = [s for s in keen if self.requirements_met(s, inst, f.proposer_requires)]
-        if f.proposer_requires and not proposers:
+        if f.proposer_requires and not (keen_rows & self.requirements(f.proposer_requires)).any():
             return
         rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
         if len(keen) >= f.min_founders and self.random.random() < rate:
@@ -785,11 +997,15 @@ class TradeBlocsModel(mesa.Model):
     def _hemispheric(self, t: int) -> None:
         """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""
         for inst in self.insts.values():
-            if inst.kind != "hemispheric" or not inst.open or not inst.spec.deadline:
+            if inst.kind != "hemispheric" or not inst.open or self._dated[inst.id]["deadline"] != t:
                 continue
-            if self.calendar.step_of(inst.spec.deadline) != t:
-                continue
-            values = {s.iso3: s.value_of(inst) for s in self.states if s.iso3 in inst.scope}
+            value, contrib = self.values()
+            j = self._col[inst.id]
+            values = {
+                s.iso3: (float(value[s.index, j]), {n: float(contrib[k][s.index, j]) for k, n in enumerate(rules.TERMS)})
+                for s in self.states
+                if s.iso3 in inst.scope
+            }
             refusing = [c for c, (u, _) in values.items() if u <= 0]
             for c in refusing:
                 u, terms = values[c]
@@ -813,14 +1029,26 @@ class TradeBlocsModel(mesa.Model):
         base = ex.oil_price.get(year, float(self.tables.exo(year)["oil_price_usd"]))
         return base * ex.oil_scale
 
-    def _lobby_target(self, s: LatinState) -> float:
-        """The export lobby's stake (rules.lobby_stake)."""
-        return rules.lobby_stake(s.share_us, s.exports_gdp, s.state_exports, s.free_zone, self.p.lobby_scale)
+    def _lobby_target(self) -> np.ndarray:
+        """The export lobby's stake (rules.lobby_stake), per state."""
+        return rules.lobby_stake(self.share_us, self.exports_gdp, self.state_exports, self.free_zone, self.p.lobby_scale)
 
-    def _update_economy(self, s: LatinState, year: int) -> None:
-        row = self.tables.trade_row(s.iso3, year)
-        s.gdp = row["gdp_usd_bn"]
-        s.exports_gdp = min(1.0, row["exports_usd_bn"] / row["gdp_usd_bn"]) if row["gdp_usd_bn"] else 0.0
+    def _trade_year(self, year: int) -> tuple[np.ndarray, ...]:
+        """GDP, exports and the three export shares of every state in ``year`` (cached per run)."""
+        cache = self.__dict__.setdefault("_years", {})
+        if year not in cache:
+            rows = [self.tables.trade_row(iso, year) for iso in self._iso_list]
+            cache[year] = tuple(
+                np.array([float(r[c]) for r in rows])
+                for c in ("gdp_usd_bn", "exports_usd_bn", "share_us", "share_china", "share_region")
+            )
+        return cache[year]
+
+    def _set_economy(self, year: int) -> None:
+        gdp, exports = self._trade_year(year)[:2]
+        self.gdp = gdp.copy()
+        ratio = np.divide(exports, gdp, out=np.zeros_like(gdp), where=gdp != 0)
+        self.exports_gdp = np.where(gdp != 0, np.minimum(1.0, ratio), 0.0)
 
     def _dynamics(self, t: int) -> None:
         """Trade creation by deals in force, China's pull on commodity exporters, the lobby."""
@@ -829,50 +1057,52 @@ class TradeBlocsModel(mesa.Model):
         year_next = self.calendar.year(t + 1)
         china_now = self._china(year_next)
         dlog = math.log(china_now / self._china(year_next - 1)) * self.scenario.exogenous.china_strength
-        creation = rules.per_step(p.trade_creation, spy)
-        adjust = rules.per_step(p.lobby_adjust, spy)
+        if self.calendar.year(t) != year_next:
+            self._set_economy(year_next)
+        deal = (IS_IN_FORCE[self.status] & self._is["includes_us"]).any(axis=1)
+        share_us, share_region = dynamics.trade_creation(
+            self.share_us, self.share_china, self.share_region, deal, rules.per_step(p.trade_creation, spy)
+        )
+        cn = dynamics.china_pull(self.share_china, self.commodity, p.china_pull, dlog, spy, p.china_share_cap)
+        k = (1.0 - cn) / (1.0 - self.share_china)
+        self.share_us = share_us * k
+        self.share_region = share_region * k
+        self.share_china = cn
+        self.lobby = dynamics.adjust(self.lobby, self._lobby_target(), rules.per_step(p.lobby_adjust, spy))
         lean = rules.per_step(p.leaning_adjust, spy)
-        for s in self.states:
-            if self.calendar.year(t) != year_next:
-                self._update_economy(s, year_next)
-            # trade creation: a US deal in force pulls exports toward the US out of the region and
-            # the rest of the world, in proportion to their size
-            if any(v == "in_force" and self.insts[k].includes_us for k, v in s.status.items()):
-                others = 1.0 - s.share_us - s.share_china
-                if others > 1e-12:
-                    d_us = creation * others
-                    s.share_region *= 1.0 - d_us / others
-                    s.share_us += d_us
-            # China's demand moves a commodity exporter's China share; the other markets rescale
-            cn = s.share_china + p.china_pull * s.commodity * dlog / spy * (1.0 - s.share_china)
-            cn = min(0.95, max(0.0, cn))
-            k = (1.0 - cn) / (1.0 - s.share_china)
-            s.share_us *= k
-            s.share_region *= k
-            s.share_china = cn
-            s.lobby += adjust * (self._lobby_target(s) - s.lobby)
-            s.leaning_economic += lean * (s.economic - s.leaning_economic)
-            s.leaning_contestation += lean * (s.contestation - s.leaning_contestation)
+        self.leaning_economic = dynamics.adjust(self.leaning_economic, self.economic, lean)
+        self.leaning_contestation = dynamics.adjust(self.leaning_contestation, self.contestation, lean)
+        self._version += 1
 
     # --- model-level indicators ----------------------------------------------------------
 
     def us_ftas_in_force(self) -> int:
-        return sum(
-            1
-            for s in self.states
-            if any(
-                v == "in_force" and self.insts[k].includes_us and self.insts[k].kind != "preference"
-                for k, v in s.status.items()
-            )
-        )
+        return int(self.us_deal_in_force().sum())
 
     def bloc_size(self, iid: str) -> int:
-        return sum(1 for s in self.states if s.status.get(iid) == "member")
+        return int((self.status[:, self._col[iid]] == CODE["member"]).sum())
 
     def alignment_index(self) -> float:
         """GDP-weighted mean alignment: +1 US deal in force, +0.5 pending, -1 ALBA."""
-        tot = sum(s.gdp for s in self.states)
+        tot = float(self.gdp.sum())
         return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
+
+
+#: per-state columns of the states table the model reads
+_FIXED = ("commodity_intensity", "state_export_share", "free_zone_share", "oil_net_imports_kbd")
+#: per-state quantities that change during a run
+_PER_STATE = (
+    "gdp",
+    "exports_gdp",
+    "share_us",
+    "share_china",
+    "share_region",
+    "economic",
+    "contestation",
+    "leaning_economic",
+    "leaning_contestation",
+    "lobby",
+)
 
 
 def _position(s: LatinState) -> str:

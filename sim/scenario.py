@@ -235,6 +235,9 @@ class Parameters(_Strict):
     election_sd: float = Field(0.35, ge=0)
     election_lobby_pull: float = Field(0.3)
     election_economy_pull: float = Field(2.0)
+    election_lobby_reference: float = Field(0.3, ge=0, le=1)
+    election_growth_reference: float = Field(0.03, ge=-1, le=1)
+    china_share_cap: float = Field(0.95, ge=0, le=1)
 
 
 class Founding(_Strict):
