@@ -61,6 +61,10 @@ STATUSES = (
 #: democratic clause or cohesion rule) or the US (preferences withdrawn) shut it out.
 
 
+#: Map categories an institution's members get (``Institution.map_category``); the others
+#: (``us_fta``, ``us_fta_pending``, ``none``) follow from a state's deals with the US.
+MapCategory = Literal["alba", "mercosur"]
+
 #: requirement names that stand for a deal with the US rather than an institution id
 US_REQUIREMENTS = ("us_agreement", "us_agreement_in_force")
 
@@ -181,6 +185,14 @@ class Institution(_Strict):
         False,
         description="members may suspend their own participation without leaving (status "
         "suspended) and later resume or leave: true, or the date from which they may",
+    )
+    requests_outside_policy: bool = Field(
+        False,
+        description="the US takes requests for it even outside competitive liberalization windows (TPP)",
+    )
+    map_category: MapCategory | None = Field(
+        None,
+        description="the map category a member (or a deal) gives a state in the alignment display",
     )
     _v = field_validator("conclusion", "deadline", "entry_into_force", "closing", mode="before")(
         lambda v: _check_date(v)
