@@ -22,35 +22,16 @@ import pandas as pd
 import yaml
 from tradeblocs.sim import TradeBlocsModel, load_scenario
 from tradeblocs.sim.model import scenario_with
+from tradeblocs.sim.parameters import calibration_ranges
 from tradeblocs.sim.scenario import Scenario, resolve_path
 
 from .history import LAST_YEAR
 from .score import TIMING_SIGMA, lcd_forums, median_text, quick_fit
 from .targets import check, targets
 
-#: what calibration searches, with bounds
-BOUNDS: dict[str, tuple[float, float]] = {
-    "w_econ": (0.0, 4.0),
-    "w_coercion": (0.0, 4.0),
-    "w_influence": (0.0, 4.0),
-    "w_ideology": (0.0, 5.0),
-    "w_peer": (0.0, 3.0),
-    "w_cost": (0.0, 4.0),
-    "inertia": (0.2, 4.0),
-    "lcd_appeal": (0.0, 4.0),
-    "economic_share": (0.0, 0.4),
-    "political_weight": (0.0, 4.0),
-    "bloc_drift": (0.0, 1.0),
-    "sponsor_aid": (0.0, 3.0),
-    "exit_cost": (0.0, 2.0),
-    "mfn_access_risk": (0.0, 1.0),
-    "us_accept_rate": (0.1, 1.0),
-    "min_negotiation_years": (0.5, 3.0),
-    "conclusion_rate": (0.1, 1.0),
-    "template_strictness": (0.0, 6.0),
-    "implementation_years": (0.25, 1.5),
-    "founding_rate": (0.05, 1.0),
-}
+#: what calibration searches: each parameter declared ``calibrate`` over its plausible range
+#: (sim/parameters.py), in the declaration's order
+BOUNDS: dict[str, tuple[float, float]] = calibration_ranges()
 FIT_KEYS = (
     "hit_share",
     "timing_median",

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from tradeblocs.sim.parameters import sensitivity_ranges
 
 from .cliargs import int_range
 from .runner import (
@@ -37,21 +38,9 @@ from .runner import (
 )
 from .sweep import parse_range
 
-#: Parameters and the ranges explored by default: the six weights from "off" to three times
-#: their default, and dynamics parameters over what the model's documentation calls plausible.
-PARAMETERS: dict[str, tuple[float, float]] = {
-    "w_econ": (0.0, 3.0),
-    "w_coercion": (0.0, 3.0),
-    "w_influence": (0.0, 3.0),
-    "w_ideology": (0.0, 3.0),
-    "w_peer": (0.0, 3.0),
-    "w_cost": (0.0, 3.0),
-    "temperature": (0.05, 0.4),
-    "lobby_scale": (2.0, 10.0),
-    "trade_creation": (0.0, 0.08),
-    "china_pull": (0.0, 0.5),
-    "sponsor_aid": (0.25, 2.0),
-}
+#: Parameters and the ranges explored by default: those declared ``sensitivity`` (the six
+#: weights and a few dynamics parameters), each over its plausible range (sim/parameters.py).
+PARAMETERS: dict[str, tuple[float, float]] = sensitivity_ranges()
 DEFAULT_SAMPLES = {"sobol": 64, "morris": 16}
 MORRIS_LEVELS = 4
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .dates import Calendar, parse_date
 from .inputs import MAX_TABLE_BYTES, InputError, check_regular_file, load_yaml_file
+from .parameters import EXOGENOUS_SPECS, OIL_PRICE_LIMITS, PARAMETER_SPECS, Spec
 from .tables import LAC19
 
 
@@ -60,6 +60,10 @@ STATUSES = (
 #: institution allows it: ``participation_can_lapse``); ``sanctioned``: the others (a bloc's
 #: democratic clause or cohesion rule) or the US (preferences withdrawn) shut it out.
 
+
+#: Map categories an institution's members get (``Institution.map_category``); the others
+#: (``us_fta``, ``us_fta_pending``, ``none``) follow from a state's deals with the US.
+MapCategory = Literal["alba", "mercosur"]
 
 #: requirement names that stand for a deal with the US rather than an institution id
 US_REQUIREMENTS = ("us_agreement", "us_agreement_in_force")
@@ -108,136 +112,21 @@ class TimeSpec(_Strict):
     _v = field_validator("start", "end", mode="before")(lambda v: _check_date(str(v)))
 
 
-class Parameters(_Strict):
-    """Decision weights and dynamics; every one is a named, bounded number."""
+def _declared_field(spec: Spec) -> Any:
+    """A pydantic Field from a declaration in sim/parameters.py: default, hard bounds, meaning."""
+    lo, hi = spec.hard
+    below = {"gt": lo} if spec.open_below else {"ge": lo}
+    return Field(spec.default, **below, le=hi, description=spec.meaning)
 
-    # weights of the utility terms (see sim/decision.py)
-    w_econ: float = Field(1.0, ge=0)
-    w_coercion: float = Field(1.0, ge=0)
-    w_influence: float = Field(1.0, ge=0)
-    w_ideology: float = Field(1.0, ge=0)
-    w_peer: float = Field(1.0, ge=0)
-    w_cost: float = Field(1.0, ge=0)
-    # choice
-    inertia: float = Field(1.0, ge=0, description="utility of staying put")
-    temperature: float = Field(0.15, gt=0, description="logit noise of choices")
-    economic_share: float = Field(
-        0.3, ge=0, le=1, description="weight of the economic axis (vs stance toward the US) in affinity"
-    )
-    political_weight: float = Field(
-        1.0, ge=0, description="extra affinity per unit of the region's GDP a bloc's members hold"
-    )
-    # state-side details
-    lcd_appeal: float = Field(
-        1.5, description="affinity of every government for a lowest-common-denominator forum"
-    )
-    lobby_scale: float = Field(5.0, gt=0, description="lobby strength per unit of US exports/GDP")
-    lobby_adjust: float = Field(
-        0.1, ge=0, le=1, description="share of the gap to its stake the lobby closes per year"
-    )
-    atpdea_horizon: float = Field(
-        3.0, gt=0, description="years before expiry at which lapse risk starts to bite"
-    )
-    certification_threat: float = Field(
-        0.3, ge=0, le=1, description="standing threat of decertification to a preference holder"
-    )
-    bloc_drift: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="how far the other members' US deals pull a bloc's character toward the US",
-    )
-    exit_cost: float = Field(0.5, ge=0, description="extra cost of leaving an institution one is in")
-    mfn_access_risk: float = Field(
-        0.3,
-        ge=0,
-        le=1,
-        description="share of access the US could withdraw from a state with neither deal nor preferences",
-    )
-    # US side
-    us_accept_rate: float = Field(
-        0.6, ge=0, le=1, description="yearly chance the US opens talks with a willing requester"
-    )
-    us_max_contestation: float = Field(
-        0.7, ge=0, le=1, description="contestation above which the US walks away from talks"
-    )
-    us_walkaway_rate: float = Field(
-        0.5, ge=0, le=1, description="yearly chance of walking away from an unwilling partner"
-    )
-    demand_step: float = Field(
-        0.03, ge=0, description="rise in US demands (sovereignty cost) with each deal signed"
-    )
-    min_negotiation_years: float = Field(1.5, ge=0, description="talks last at least this long")
-    conclusion_rate: float = Field(
-        0.6, ge=0, le=1, description="yearly chance talks conclude once the minimum time has passed"
-    )
-    template_strictness: float = Field(
-        2.0,
-        ge=0,
-        description="how much a partner's labour and tax concerns lower approval under the template",
-    )
-    implementation_years: float = Field(
-        0.75, ge=0, description="from US approval to entry into force (the partner's implementing reforms)"
-    )
-    atpdea_suspend_contestation: float = Field(
-        0.75, ge=0, le=1, description="contestation above which the US may suspend preferences"
-    )
-    atpdea_suspend_rate: float = Field(0.3, ge=0, le=1, description="yearly chance of that suspension")
-    # blocs
-    founding_rate: float = Field(
-        0.3,
-        ge=0,
-        le=1,
-        description="yearly chance an endogenous founding happens once its rule holds",
-    )
-    approval_distance: float = Field(
-        0.5, ge=0, le=1, description="political distance above which a member vetoes an accession"
-    )
-    accession_rate: float = Field(
-        0.5, ge=0, le=1, description="yearly chance the members ratify an unopposed accession"
-    )
-    clause_rate: float = Field(
-        0.8, ge=0, le=1, description="yearly chance a democratic clause is applied to an irregular government"
-    )
-    suspension_distance: float = Field(
-        0.6,
-        ge=0,
-        le=1,
-        description="distance from the other members' median that gets a member suspended",
-    )
-    cohesion_rate: float = Field(0.5, ge=0, le=1, description="yearly chance the cohesion rule is applied")
-    sponsor_aid: float = Field(1.0, ge=0, description="value of a sponsor's aid at the reference oil price")
-    oil_reference: float = Field(
-        60.0, gt=0, description="oil price (US$) at which sponsor aid equals sponsor_aid"
-    )
-    oil_bill_reference: float = Field(
-        0.05, gt=0, description="oil-import bill (share of GDP) at which a member receives full aid"
-    )
-    # dynamics
-    trade_creation: float = Field(
-        0.03,
-        ge=0,
-        le=1,
-        description="yearly pull of the US share toward its ceiling once a deal is in force",
-    )
-    china_pull: float = Field(
-        0.25,
-        ge=0,
-        description="China share gained per unit log growth of its imports, pure commodity exporter",
-    )
-    leaning_adjust: float = Field(
-        0.1,
-        ge=0,
-        le=1,
-        description="yearly pull of the electorate's leaning toward the government's ideology",
-    )
-    # endogenous elections
-    election_sd: float = Field(0.35, ge=0)
-    election_lobby_pull: float = Field(0.3)
-    election_economy_pull: float = Field(2.0)
-    election_lobby_reference: float = Field(0.3, ge=0, le=1)
-    election_growth_reference: float = Field(0.03, ge=-1, le=1)
-    china_share_cap: float = Field(0.95, ge=0, le=1)
+
+def _declared_model(name: str, specs: dict[str, Spec]) -> type[_Strict]:
+    """A strict model with one float field per declaration, so no field is written twice."""
+    fields: dict[str, Any] = {k: (float, _declared_field(s)) for k, s in specs.items()}
+    return create_model(name, __base__=_Strict, __module__=__name__, **fields)
+
+
+class Parameters(_declared_model("DeclaredParameters", PARAMETER_SPECS)):  # type: ignore[misc]
+    """Decision weights and dynamics; each field is declared once, in sim/parameters.py."""
 
 
 class Founding(_Strict):
@@ -297,6 +186,14 @@ class Institution(_Strict):
         description="members may suspend their own participation without leaving (status "
         "suspended) and later resume or leave: true, or the date from which they may",
     )
+    requests_outside_policy: bool = Field(
+        False,
+        description="the US takes requests for it even outside competitive liberalization windows (TPP)",
+    )
+    map_category: MapCategory | None = Field(
+        None,
+        description="the map category a member (or a deal) gives a state in the alignment display",
+    )
     _v = field_validator("conclusion", "deadline", "entry_into_force", "closing", mode="before")(
         lambda v: _check_date(v)
     )
@@ -346,9 +243,9 @@ class USPolicy(_Strict):
         return [_check_date(str(x)) for x in v]
 
 
-class Exogenous(_Strict):
-    china_strength: float = Field(1.0, ge=0, description="multiplier on China's import growth")
-    oil_scale: float = Field(1.0, ge=0, description="multiplier on the oil price path")
+class Exogenous(_declared_model("DeclaredExogenous", EXOGENOUS_SPECS)):  # type: ignore[misc]
+    """The world the states live in: China's boom and the oil price (knobs in sim/parameters.py)."""
+
     oil_price: dict[int, float] = Field(default_factory=dict, description="year -> US$ overrides")
     bilateral_through: int | None = Field(
         None,
@@ -662,45 +559,9 @@ def dump_yaml(sc: Scenario) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # input checks: everything a scenario may not say even though each value has the right type.
-# Kept apart from the field definitions above so that adding a parameter there stays a one-line
-# change; a new parameter without both bounds fails tests/test_inputs.py until it gets them.
+# Parameter and exogenous bounds are declared once, in sim/parameters.py, and pydantic enforces
+# them through the generated fields; the checks below are what no single field can say.
 
-#: Bounds for parameters whose Field declares only one side (or none): a scenario may not go
-#: beyond these. Field bounds, where declared, are checked by pydantic and win.
-PARAMETER_LIMITS: dict[str, tuple[float, float]] = {
-    "w_econ": (0.0, 100.0),
-    "w_coercion": (0.0, 100.0),
-    "w_influence": (0.0, 100.0),
-    "w_ideology": (0.0, 100.0),
-    "w_peer": (0.0, 100.0),
-    "w_cost": (0.0, 100.0),
-    "inertia": (0.0, 100.0),
-    "temperature": (0.0, 100.0),
-    "lcd_appeal": (-100.0, 100.0),
-    "lobby_scale": (0.0, 1000.0),
-    "atpdea_horizon": (0.0, 100.0),
-    "exit_cost": (0.0, 100.0),
-    "demand_step": (0.0, 10.0),
-    "min_negotiation_years": (0.0, 100.0),
-    "implementation_years": (0.0, 100.0),
-    "approval_distance": (0.0, 10.0),
-    "suspension_distance": (0.0, 10.0),
-    "sponsor_aid": (0.0, 100.0),
-    "oil_reference": (0.0, 10000.0),
-    "oil_bill_reference": (0.0, 10.0),
-    "political_weight": (0.0, 100.0),
-    "template_strictness": (0.0, 100.0),
-    "china_pull": (0.0, 100.0),
-    "election_sd": (0.0, 10.0),
-    "election_lobby_pull": (-100.0, 100.0),
-    "election_economy_pull": (-100.0, 100.0),
-}
-#: Bounds of the other free numbers a scenario sets.
-EXOGENOUS_LIMITS: dict[str, tuple[float, float]] = {
-    "china_strength": (0.0, 100.0),
-    "oil_scale": (0.0, 100.0),
-    "oil_price": (0.0, 10000.0),
-}
 #: Seeds are non-negative and fit numpy's seed sequence.
 MAX_SEED = 2**63 - 1
 MAX_REPR = 80
@@ -720,17 +581,8 @@ def _one_line(origin: str, problems: list[str]) -> str:
 
 
 def parameter_bounds(name: str) -> tuple[float, float]:
-    """The bounds a parameter must lie within: the Field's where it declares them, else the
-    limits above (an unbounded side is an error in the tests, not infinity)."""
-    lo, hi = PARAMETER_LIMITS.get(name, (-math.inf, math.inf))
-    for m in Parameters.model_fields[name].metadata:
-        for attr in ("ge", "gt"):
-            if getattr(m, attr, None) is not None:
-                lo = max(lo, float(getattr(m, attr)))
-        for attr in ("le", "lt"):
-            if getattr(m, attr, None) is not None:
-                hi = min(hi, float(getattr(m, attr)))
-    return lo, hi
+    """The hard bounds a parameter must lie within, as sim/parameters.py declares them."""
+    return PARAMETER_SPECS[name].hard
 
 
 @cache
@@ -751,16 +603,7 @@ def _input_checks(sc: Scenario) -> list[str]:
     out: list[str] = []
     if not 0 <= sc.seed <= MAX_SEED:
         out.append(f"seed: must be between 0 and {MAX_SEED}, got {sc.seed}")
-    for name, value in sc.parameters.model_dump().items():
-        lo, hi = parameter_bounds(name)
-        if not lo <= value <= hi:
-            out.append(f"parameters.{name}: must be between {lo:g} and {hi:g}, got {value!r}")
-    for name in ("china_strength", "oil_scale"):
-        lo, hi = EXOGENOUS_LIMITS[name]
-        value = getattr(sc.exogenous, name)
-        if not lo <= value <= hi:
-            out.append(f"exogenous.{name}: must be between {lo:g} and {hi:g}, got {value!r}")
-    lo, hi = EXOGENOUS_LIMITS["oil_price"]
+    lo, hi = OIL_PRICE_LIMITS
     for year, price in sc.exogenous.oil_price.items():
         if not lo <= price <= hi:
             out.append(f"exogenous.oil_price.{year}: must be between {lo:g} and {hi:g}, got {price!r}")

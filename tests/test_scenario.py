@@ -114,3 +114,20 @@ def test_every_shipped_scenario_loads():
     assert files
     for f in files:
         load_scenario(f)
+
+
+def test_institution_roles_are_scenario_fields(baseline):
+    """The roles the model once found by id are set in the scenario; other institutions keep
+    the defaults, which are today's behaviour."""
+    insts = baseline.institutions
+    assert [i for i, x in insts.items() if x.requests_outside_policy] == ["TPP"]
+    assert {i: x.map_category for i, x in insts.items() if x.map_category} == {
+        "ALBA": "alba",
+        "MERCOSUR": "mercosur",
+    }
+    assert [i for i, x in insts.items() if x.kind == "preference"] == ["ATPDEA"]
+
+
+def test_unknown_map_category_is_an_error(tmp_path):
+    with pytest.raises(ScenarioError, match=r"institutions\.CAN\.map_category: Input should be 'alba'"):
+        load_scenario(child(tmp_path, {"institutions": {"CAN": {"map_category": "andean"}}}))

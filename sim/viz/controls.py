@@ -17,19 +17,16 @@ from typing import Any
 import solara
 
 from ..model import DEFAULT_SCENARIO, TradeBlocsModel
+from ..parameters import EXOGENOUS_SPECS, PARAMETER_SPECS, sliders
 from ..scenario import SCENARIO_DIR, load_scenario, scenario_dirs
 
 #: Environment variable through which ``tradeblocs viz SCENARIO`` names the first scenario.
 SCENARIO_ENV = "TRADEBLOCS_VIZ_SCENARIO"
 
-#: Sliders: parameter -> (label, min, max, step). ``china_strength`` scales China's demand path.
-SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "w_coercion": ("Coercion weight", 0.0, 8.0, 0.1),
-    "w_influence": ("Influence weight", 0.0, 8.0, 0.1),
-    "w_ideology": ("Ideology weight", 0.0, 8.0, 0.1),
-    "w_peer": ("Peer weight", 0.0, 8.0, 0.1),
-    "china_strength": ("China boom strength", 0.0, 2.0, 0.1),
-}
+#: Sliders: name -> (label, min, max, step), each declared with a slider step in
+#: sim/parameters.py and spanning its plausible range: four weights, then ``china_strength``
+#: (an exogenous knob that scales China's demand path).
+SLIDERS: dict[str, tuple[str, float, float, float]] = sliders()
 SWITCHES: dict[str, str] = {
     "competitive_liberalization": "US competitive liberalization",
     "endogenous_elections": "Endogenous elections",
@@ -240,8 +237,8 @@ class VizModel(TradeBlocsModel):
         return {
             "scenario": self.scenario_file,
             "seed": self.seed_used,
-            **{k: float(getattr(self.p, k)) for k in SLIDERS if k.startswith("w_")},
-            "china_strength": float(sc.exogenous.china_strength),
+            **{k: float(getattr(self.p, k)) for k in SLIDERS if k in PARAMETER_SPECS},
+            **{k: float(getattr(sc.exogenous, k)) for k in SLIDERS if k in EXOGENOUS_SPECS},
             "competitive_liberalization": bool(sc.us_policy.competitive_liberalization),
             "endogenous_elections": sc.elections == "endogenous",
         }

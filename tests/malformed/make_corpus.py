@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tradeblocs.sim.parameters import PARAMETER_SPECS
+
 HERE = Path(__file__).resolve().parent
 BASE = "extends: baseline_2003_2016\n"
 
-#: parameters and an out-of-range value below and above (the bound the loader enforces)
-PARAMS = [
-    "w_econ", "w_coercion", "w_influence", "w_ideology", "w_peer", "w_cost", "inertia",
-    "temperature", "lcd_appeal", "lobby_scale", "lobby_adjust", "atpdea_horizon",
-    "certification_threat", "bloc_drift", "exit_cost", "us_accept_rate", "us_max_contestation",
-    "us_walkaway_rate", "demand_step", "min_negotiation_years", "implementation_years",
-    "atpdea_suspend_contestation", "atpdea_suspend_rate", "founding_rate", "approval_distance",
-    "suspension_distance", "sponsor_aid", "oil_reference", "trade_creation", "china_pull",
-    "leaning_adjust", "election_sd", "election_lobby_pull", "election_economy_pull",
-    "economic_share", "political_weight", "mfn_access_risk", "conclusion_rate",
-    "template_strictness", "accession_rate", "clause_rate", "cohesion_rate", "oil_bill_reference",
-]  # fmt: skip
+#: every declared parameter gets an infinite and a huge value (beyond any hard bound)
+PARAMS = list(PARAMETER_SPECS)
 
 
 def cases() -> dict[str, tuple[str, str | bytes]]:
@@ -135,6 +127,14 @@ def cases() -> dict[str, tuple[str, str | bytes]]:
         "name_missing_no_extends": ("name", "institutions: {}\n"),
         "states_not_a_list": ("states", BASE + "states: MEX\n"),
         "compatibility_unknown": ("compatibility[0].a", BASE + "compatibility:\n  - {a: NATO, b: ALBA}\n"),
+        "institution_map_category_unknown": (
+            "institutions.ALBA.map_category", BASE + "institutions:\n  ALBA: {map_category: empire}\n"
+        ),
+        "institution_requests_outside_policy_text": (
+            "institutions.TPP.requests_outside_policy",
+            BASE + "institutions:\n  TPP: {requests_outside_policy: sometimes}\n",
+        ),
+        "exo_oil_scale_huge": ("exogenous.oil_scale", BASE + "exogenous:\n  oil_scale: 1.0e+9\n"),
     })  # fmt: skip
     return out
 
