@@ -57,6 +57,12 @@ class LatinState(mesa.Agent):
     leaning_economic = _Row()
     leaning_contestation = _Row()
     lobby = _Row()
+    #: from the states table: how much of its exports are commodities, state firms' (no fifth
+    #: column there), free-zone assembly (no domestic lobby either); its net oil imports
+    commodity = _Row()
+    state_exports = _Row()
+    free_zone = _Row()
+    oil_imports_kbd = _Row()
 
     def __init__(self, model: TradeBlocsModel, iso3: str, info: dict, index: int) -> None:
         super().__init__(model)
@@ -67,10 +73,6 @@ class LatinState(mesa.Agent):
         self.subregion: str = info["subregion"]
         self.lat: float = float(info["lat"])
         self.lon: float = float(info["lon"])
-        self.commodity: float = float(info["commodity_intensity"])
-        self.state_exports: float = float(info["state_export_share"])  # no fifth column there
-        self.free_zone: float = float(info["free_zone_share"])  # assembly for export: no lobby either
-        self.oil_imports_kbd: float = float(info["oil_net_imports_kbd"])
         self.last_decision: dict | None = None
 
     # --- derived -------------------------------------------------------------------------
@@ -98,16 +100,19 @@ class LatinState(mesa.Agent):
 
     @property
     def alignment(self) -> str:
-        """Map category: alba, us_fta, us_fta_pending, mercosur or none."""
-        s = self.status
-        if s.get("ALBA") == "member":
+        """Map category: a counter-hegemonic bloc's (``alba``) before any US deal, a US deal in
+        force (``us_fta``) or in the making (``us_fta_pending``) before a customs union's
+        (``mercosur``), else ``none``. Blocs name their category (``map_category``)."""
+        m = self.model
+        cats = m.map_categories(self.index)
+        if "alba" in cats:
             return "alba"
         stage = self.fta_stage
         if stage == STAGE_RANK["in_force"]:
             return "us_fta"
         if stage >= STAGE_RANK["negotiating"]:
             return "us_fta_pending"
-        if s.get("MERCOSUR") == "member":
+        if "mercosur" in cats:
             return "mercosur"
         return "none"
 
@@ -122,7 +127,7 @@ class LatinState(mesa.Agent):
         m = self.model
         terms = rules.term_table(m.situation(), m.catalogue, m.p, m.us_demand)
         j = m._col[inst.id]
-        return {t: float(terms[n, self.index, j]) for n, t in enumerate(rules.TERMS)}
+        return {t: float(terms[n][self.index, j]) for n, t in enumerate(rules.TERMS)}
 
     def value_of(self, inst: InstitutionState) -> tuple[float, dict[str, float]]:
         """Utility of membership and each term's weighted contribution."""

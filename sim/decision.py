@@ -339,6 +339,26 @@ MOVE_VALUE: dict[str, tuple[float, float, float]] = {
 }
 
 
+def logit_choice(utilities: list[float], stay: float, temperature: float, u: float) -> int:
+    """Pick an option by a logit rule against staying put (utility ``stay``).
+
+    ``u`` is a uniform draw in [0, 1) from the model's seeded generator. Returns the index of
+    the chosen option, or -1 to stay put.
+    """
+    top = max([stay, *utilities])
+    ws = [math.exp((x - top) / temperature) for x in utilities]
+    w_stay = math.exp((stay - top) / temperature)
+    total = w_stay + sum(ws)
+    acc = w_stay / total
+    if u < acc:
+        return -1
+    for i, w in enumerate(ws):
+        acc += w / total
+        if u < acc:
+            return i
+    return len(ws) - 1
+
+
 def cumulative_logit(utilities: np.ndarray, stay: float, temperature: float) -> tuple[list, list, np.ndarray]:
     """logit_choice for many states at once: ``utilities`` (n, m), -inf where a move is not open.
     Returns each state's cumulative weights (staying first, then each option; a uniform draw

@@ -248,6 +248,7 @@ class TradeBlocsModel(mesa.Model):
             lcd=np.array([s.political_model == "lowest_common_denominator" for s in self._specs]),
         )
         self._orientation = np.array([i.orientation for i in insts])
+        self._map_category = [s.map_category for s in self._specs]
         self._us_talks_cols = frozenset(np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist())
         self._preference_cols = np.flatnonzero(self._is["preference"]).tolist()
         self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
@@ -688,6 +689,10 @@ class TradeBlocsModel(mesa.Model):
         """Which states have an agreement with the US in force."""
         return (IS_IN_FORCE[self.status] & self._is["us_deal"]).any(axis=1)
 
+    def map_categories(self, i: int) -> set[str]:
+        """The map categories (``map_category``) of the blocs state ``i`` is a member of."""
+        return {self._map_category[j] for j, c in self.held[i].items() if c == CODE["member"] and self._map_category[j]}
+
     def us_deal_stage(self) -> np.ndarray:
         """Each state's furthest stage (0 none .. 6 in force) of any institution the US is in."""
         stage = np.where(self.status <= CODE["in_force"], self.status, 0)
@@ -727,7 +732,7 @@ class TradeBlocsModel(mesa.Model):
         """Competitive liberalization: the US opens bilateral talks only while it is policy."""
         if not inst.open:
             return False
-        if inst.id == "TPP":
+        if inst.spec.requests_outside_policy:
             return True
         return self.steps_done in self._cl_steps
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from tradeblocs.sim import decision as d
 
@@ -113,6 +115,27 @@ def test_logit_choice_stays_when_nothing_beats_inertia_and_picks_a_dominant_opti
 def test_logit_choice_returns_a_valid_index(utils, stay, temp, u):
     k = d.logit_choice(utils, stay, temp, u)
     assert -1 <= k < len(utils)
+
+
+@given(
+    st.lists(st.one_of(st.floats(-5, 5), st.just(-math.inf)), min_size=1, max_size=8),
+    st.floats(-3, 3),
+    st.floats(0.05, 2.0),
+    st.floats(0, 0.999999),
+)
+def test_the_models_logit_for_all_states_at_once_picks_what_logit_choice_picks(utils, stay, temp, u):
+    """cumulative_logit (every state's weights at once, -inf where no move is open) picks the
+    option logit_choice picks among the open ones, or stays put when it does."""
+    open_ = [x for x in utils if x > -math.inf]
+    assume(open_)
+    acc, last, has = d.cumulative_logit(np.array([utils]), stay, temp)
+    pick = bisect.bisect_right(acc[0], u)
+    col = -1 if pick == 0 else (pick - 1 if pick < len(acc[0]) else last[0])
+    expected = d.logit_choice(open_, stay, temp, u)
+    assert has[0]
+    assert (col == -1) == (expected == -1)
+    if col >= 0:
+        assert utils[col] > -math.inf and [i for i, x in enumerate(utils) if x > -math.inf][expected] == col
 
 
 @given(st.floats(0, 1), st.sampled_from([1, 2, 4, 12]))
