@@ -361,17 +361,19 @@ def logit_choice(utilities: list[float], stay: float, temperature: float, u: flo
 
 def cumulative_logit(utilities: np.ndarray, stay: float, temperature: float) -> tuple[list, list, np.ndarray]:
     """logit_choice for many states at once: ``utilities`` (n, m), -inf where a move is not open.
-    Returns each state's cumulative weights (staying first, then each option; a uniform draw
-    below the first stays put, else picks the first option whose weight passes it), the last
-    open option (taken if rounding leaves a draw above them all), and which states have any."""
-    has = np.isfinite(utilities).any(axis=1)
-    top = np.maximum(stay, utilities.max(axis=1))
-    w = np.exp((utilities - top[:, None]) / temperature)
-    w_stay = np.exp((stay - top) / temperature)
-    total = w_stay + np.cumsum(w, axis=1)[:, -1]
-    acc = np.cumsum(np.concatenate([(w_stay / total)[:, None], w / total[:, None]], axis=1), axis=1)
-    last = utilities.shape[1] - 1 - np.argmax(np.isfinite(utilities)[:, ::-1], axis=1)
-    return acc.tolist(), last.tolist(), has
+    Returns each state's cumulative choice probabilities (staying first, then each option: a
+    uniform draw below the first stays put, else picks the first option whose cumulative
+    probability passes it), the last open option (taken if rounding leaves a draw above them
+    all), and which states have any option."""
+    n, m = utilities.shape
+    full = np.empty((n, m + 1))
+    full[:, 0] = stay
+    full[:, 1:] = utilities
+    w = np.exp((full - full.max(axis=1, keepdims=True)) / temperature)
+    cum = np.cumsum(w, axis=1)
+    is_open = np.isfinite(utilities)
+    last = m - 1 - np.argmax(is_open[:, ::-1], axis=1)
+    return (cum / cum[:, -1:]).tolist(), last.tolist(), is_open.any(axis=1)
 
 
 def per_step(yearly: float, steps_per_year: int) -> float:
