@@ -296,7 +296,7 @@ def _load_checkpoint(path: Path, meta: dict) -> dict | None:
     different search (other scenario, seeds, window or parameters) is an error, not ignored."""
     from tradeblocs.sim.inputs import read_text
 
-    from .runner import SweepError
+    from .design import SweepError
 
     if not path.exists():
         return None
@@ -448,7 +448,8 @@ def output_path(args: argparse.Namespace, sc: Scenario) -> Path:
     ``--replace``), else a new file in the report folder; never a committed file by default."""
     from datetime import datetime
 
-    from .runner import SweepError, safe_name
+    from .design import SweepError
+    from .runner import safe_name
 
     if args.out is None:
         return args.report_dir / f"{safe_name(sc.name)}-calibrated-{datetime.now():%Y%m%d-%H%M%S}.yaml"
