@@ -25,7 +25,7 @@ from tradeblocs.sim.model import scenario_with
 from tradeblocs.sim.scenario import Scenario, resolve_path
 
 from .history import LAST_YEAR
-from .score import TIMING_SIGMA, lcd_forums, median_text, quick_fit
+from .score import TIMING_SIGMA, lcd_forums, median_text, model_fit
 from .targets import check, targets
 
 #: what calibration searches, with bounds
@@ -114,12 +114,11 @@ class Objective:
         the median error pooled over the seeds' events (a miss counted as beyond the window)."""
         rows = []
         sc = scenario_with(self.scenario, **self.fixed, **overrides)
-        lcd = lcd_forums(sc.institutions)
         for seed in self.seeds:
             m = TradeBlocsModel(sc, seed=seed, collect="none")
             if not do_nothing:  # do nothing: the starting statuses, held to the end
                 m.run()
-            rows.append(quick_fit(m.spells, m.events, self.window.last_year, self.window.first_year, lcd))
+            rows.append(model_fit(m, self.window.last_year, self.window.first_year))
         with warnings.catch_warnings():  # a window with no path or forum join has nothing to average
             warnings.simplefilter("ignore", RuntimeWarning)
             out = {k: float(np.nanmean([r[k] for r in rows])) for k in FIT_KEYS}

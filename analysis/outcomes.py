@@ -63,10 +63,9 @@ def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
     out["n_events"] = len(model.events)
     out["n_chosen"] = sum(1 for e in model.events if not e["forced"] and e["utility"] is not None)
     if fit and covers_history(model):
-        from .score import lcd_forums, quick_fit
+        from .score import model_fit
 
-        scores = quick_fit(model.spells, model.events, lcd=lcd_forums(model.scenario.institutions))
-        for k, v in scores.items():
+        for k, v in model_fit(model).items():
             if isinstance(v, int | float | np.number) and not isinstance(v, bool):
                 out[f"fit_{k}"] = float(v)
     return out
