@@ -26,7 +26,7 @@ from tradeblocs.sim.parameters import calibration_ranges
 from tradeblocs.sim.scenario import Scenario, resolve_path
 
 from .history import LAST_YEAR
-from .score import TIMING_SIGMA, lcd_forums, median_text, quick_fit
+from .score import TIMING_SIGMA, lcd_forums, median_text, model_fit
 from .targets import check, targets
 
 #: what calibration searches: each parameter declared ``calibrate`` over its plausible range
@@ -95,12 +95,11 @@ class Objective:
         the median error pooled over the seeds' events (a miss counted as beyond the window)."""
         rows = []
         sc = scenario_with(self.scenario, **self.fixed, **overrides)
-        lcd = lcd_forums(sc.institutions)
         for seed in self.seeds:
             m = TradeBlocsModel(sc, seed=seed, collect="none")
             if not do_nothing:  # do nothing: the starting statuses, held to the end
                 m.run()
-            rows.append(quick_fit(m.spells, m.events, self.window.last_year, self.window.first_year, lcd))
+            rows.append(model_fit(m, self.window.last_year, self.window.first_year))
         with warnings.catch_warnings():  # a window with no path or forum join has nothing to average
             warnings.simplefilter("ignore", RuntimeWarning)
             out = {k: float(np.nanmean([r[k] for r in rows])) for k in FIT_KEYS}
@@ -277,7 +276,7 @@ def _load_checkpoint(path: Path, meta: dict) -> dict | None:
     different search (other scenario, seeds, window or parameters) is an error, not ignored."""
     from tradeblocs.sim.inputs import read_text
 
-    from .runner import SweepError
+    from .design import SweepError
 
     if not path.exists():
         return None
@@ -429,7 +428,8 @@ def output_path(args: argparse.Namespace, sc: Scenario) -> Path:
     ``--replace``), else a new file in the report folder; never a committed file by default."""
     from datetime import datetime
 
-    from .runner import SweepError, safe_name
+    from .design import SweepError
+    from .runner import safe_name
 
     if args.out is None:
         return args.report_dir / f"{safe_name(sc.name)}-calibrated-{datetime.now():%Y%m%d-%H%M%S}.yaml"

@@ -19,17 +19,9 @@ import numpy as np
 import pandas as pd
 from tradeblocs.sim.scenario import Scenario
 
-from .runner import (
-    Design,
-    Point,
-    SweepError,
-    add_execution_args,
-    outcome_color,
-    outcome_label,
-    present_outcomes,
-    run_design,
-    small_multiples,
-)
+from .design import Design, Point, SweepError
+from .fig_labels import outcome_color, outcome_label, present_outcomes, small_multiples
+from .runner import add_execution_args, run_design
 
 LEVEL = 0.95
 

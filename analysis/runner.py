@@ -1,187 +1,55 @@
 """Running many models: the engine behind ``tradeblocs sweep``, ``compare`` and ``sensitivity``.
 
-One *run* is a (scenario, overrides, seed) triple; it becomes one result row (identity, headline
-outcomes, fit score) plus its membership spells. Runs are grouped into *points* (one scenario
-with one set of overrides) times *replicates*; replicate ``k`` of every point gets the same
-seed, derived from the base scenario's seed and ``k`` alone (common random numbers), so a
-difference between two points is the change, not the noise, and no result depends on which
-worker ran it or in what order.
-
-Results go to a folder, one small Parquet part per finished chunk of runs, written atomically
-(temporary file, fsync, rename), so a killed process loses only the runs in flight, and a
-``--resume`` runs exactly the (point, replicate) keys not yet on disk. At the end the parts are
-merged into ``results.parquet`` and ``spells.parquet``.
-
-Chunks go to one of three executors with the same interface: in this process (one worker), a
-local process pool, or a Dask distributed cluster (``--scheduler tcp://HOST:PORT``).
+It ties the parts together: a design (``analysis.design``: points, replicates, seeds) becomes
+chunks of runs; an executor (``analysis.executors``: this process, a process pool or a Dask
+cluster) runs each chunk through ``run_chunk``; each run becomes one result row (identity,
+headline outcomes from ``analysis.outcomes``, fit score) plus its membership spells; and the
+results folder (``analysis.store``) keeps every finished chunk, so an interrupted experiment
+resumes where it stopped. The command-line options every many-run command shares are here too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import multiprocessing
-import os
 import shlex
 import sys
-import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 from tradeblocs import sim
 from tradeblocs.sim import TradeBlocsModel
-from tradeblocs.sim.dates import parse_date
-from tradeblocs.sim.scenario import (
-    Scenario,
-    ScenarioError,
-    apply_override,
-    deep_merge,
-    load_scenario,
-    normalize_overrides,
-    resolve_path,
-    validate,
+from tradeblocs.sim.scenario import Scenario
+
+from .design import (
+    MANIFEST,
+    Chunk,
+    Design,
+    RunSpec,
+    SweepError,
+    auto_chunk_size,
+    check_manifest,
+    check_points,
+    load_bases,
+    make_chunks,
+    pending_specs,
+    replay_command,
+    replay_path,
+    resolve_point,
+    write_point_files,
 )
+from .executors import describe_loss, make_executor
+from .outcomes import outcomes
+from .store import ResultStore, RunResult
 
-KEY = ["point", "replicate"]
-#: Tables written next to the result rows, one row per spell / per step of a run.
-AUX_TABLES = ("spells", "timeseries")
-MANIFEST = "design.json"
-#: Result columns a sweep sets itself, so no override may take their names.
-RESERVED = frozenset(
-    {
-        "point",
-        "replicate",
-        "seed",
-        "scenario",
-        "scenario_hash",
-        "version",
-        "overrides",
-        "replay",
-        "status",
-        "error",
-        "elapsed_s",
-        "steps",
-        "end_date",
-        "n_events",
-        "n_chosen",
-    }
-)
-#: Top-level scenario keys (``elections``, ``seed``...): an override of one of these bare names
-#: sets the key itself, where any other bare name means ``parameters.NAME``.
-
-#: Headline outcomes compared and analysed by default (``members_X`` is bloc X's size at the end).
-DEFAULT_OUTCOMES = (
-    "us_ftas_in_force",
-    "us_alignment_index",
-    "members_ALBA",
-    "members_MERCOSUR",
-    "members_PACIFIC_ALLIANCE",
-    "fit_f1",
-)
-OUTCOME_LABELS = {
-    "us_ftas_in_force": "US FTAs in force at the end",
-    "us_alignment_index": "US-alignment index (GDP-weighted)",
-    "fit_f1": "fit to history (F1)",
-    "fit_f1_2016": "fit to history at the end of 2016 (F1)",
-}
-
-
-class SweepError(ScenarioError):
-    """An experiment cannot start or resume as asked; the message says why and what to do.
-
-    A kind of ScenarioError, so the command line reports it as a usage error (exit code 2)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# seeds and points
-
-
-def derive_seed(base_seed: int, replicate: int) -> int:
-    """Seed of replicate ``replicate``: a function of the scenario seed and the index only.
-
-    Uses numpy's SeedSequence so neighbouring indices give unrelated streams; the result is a
-    32-bit integer that ``tradeblocs run --seed`` accepts.
-    """
-    return int(np.random.SeedSequence([base_seed % 2**63, replicate]).generate_state(1)[0])
-
-
-def _raw_overrides(overrides: dict[str, Any]) -> dict:
-    """Overrides as a nested mapping (what a scenario file would say)."""
-    raw: dict = {}
-    for key, value in normalize_overrides(overrides).items():
-        apply_override(raw, key, value)
-    return raw
-
-
-def resolve_point(base: Scenario, overrides: dict[str, Any], origin: str = "") -> Scenario:
-    """The scenario ``base`` with ``overrides`` applied and validated (a ScenarioError names the
-    override and the problem)."""
-    if not overrides:
-        return base
-    raw = deep_merge(base.model_dump(mode="json", exclude_none=True), _raw_overrides(overrides))
-    where = origin or base.name
-    shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
-    return validate(raw, f"{where} with {shown}")
-
-
-@dataclass(frozen=True)
-class Point:
-    """One scenario with one set of overrides; ``replay_file`` is a YAML that loads as it."""
-
-    id: str
-    scenario_file: str
-    overrides: dict[str, Any] = field(default_factory=dict)
-    replay_file: str = ""
-
-    def as_json(self) -> dict:
-        return {
-            "id": self.id,
-            "scenario_file": self.scenario_file,
-            "overrides": self.overrides,
-            "replay_file": self.replay_file,
-        }
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything a worker needs for one run (picklable, small)."""
-
-    point: str
-    replicate: int
-    seed: int
-    overrides: dict[str, Any]
-    replay_file: str
-    steps: int | None = None
-    fit: bool = True
-    timeseries: bool = False
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Runs sent to a worker together; they share a base scenario, shipped with them so
-    workers need no access to the scenario files."""
-
-    base: Scenario
-    base_hash: str
-    specs: tuple[RunSpec, ...]
-
-
-@dataclass
-class RunResult:
-    row: dict[str, Any]
-    tables: dict[str, list[dict]]
-
+#: what a fork server imports before it forks workers: this module, hence the model
+_PRELOAD = (__name__,)
 
 # ---------------------------------------------------------------------------------------------
 # one run
@@ -199,66 +67,6 @@ def _resolved(base: Scenario, base_hash: str, overrides: dict[str, Any]) -> tupl
         sc = resolve_point(base, overrides)
         _RESOLVED[key] = (sc, sc.content_hash() if overrides else base_hash)
     return _RESOLVED[key]
-
-
-def _label_time(label: object) -> float:
-    s = "" if label is None else str(label)
-    return parse_date(s) if s else -math.inf
-
-
-def us_ftas_by_year(model: TradeBlocsModel) -> dict[int, int]:
-    """US free trade agreements in force at the end of each year of the run (the last year's
-    value is at the end of the run, should it stop mid-year), read off the membership spells,
-    so it needs no data collector."""
-    us = {iid for iid, inst in model.insts.items() if inst.includes_us and inst.kind != "preference"}
-    spans = [
-        (s["country"], _label_time(s["start"]), math.inf if not s["end"] else _label_time(s["end"]))
-        for s in model.spells
-        if s["institution"] in us and s["status"] == "in_force"
-    ]
-    cal = model.calendar
-    out = {}
-    for t in range(model.steps_done):
-        if t == model.steps_done - 1 or cal.year(t + 1) != cal.year(t):
-            now = cal.time(t)
-            out[cal.year(t)] = len({c for c, a, b in spans if a <= now < b})
-    return out
-
-
-def covers_history(model: TradeBlocsModel) -> bool:
-    """Whether the fit score applies: the run went through 2003-2016 in full."""
-    cal = model.calendar
-    return cal.start <= 2003.0 and model.steps_done == cal.n_steps and cal.time(cal.n_steps - 1) >= 2016.0
-
-
-def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
-    """Headline outcomes of a finished run: US FTAs in force (at the end and by year), bloc
-    sizes, the US-alignment index, the number of events, and the fit to history where it
-    applies and ``analysis.score`` is available."""
-
-    out: dict[str, Any] = {
-        "steps": model.steps_done,
-        "end_date": model.calendar.label(max(model.steps_done - 1, 0)),
-        "us_ftas_in_force": model.us_ftas_in_force(),
-        "us_alignment_index": float(model.alignment_index()),
-    }
-    for iid, inst in model.insts.items():
-        if inst.kind == "bloc":
-            out[f"members_{iid}"] = model.bloc_size(iid)
-    for year, n in us_ftas_by_year(model).items():
-        out[f"us_ftas_{year}"] = n
-    out["n_events"] = len(model.events)
-    out["n_chosen"] = sum(1 for e in model.events if not e["forced"] and e["utility"] is not None)
-    if fit and covers_history(model):
-        try:
-            from tradeblocs.analysis.score import lcd_forums, quick_fit
-        except ImportError:
-            return out
-        scores = quick_fit(model.spells, model.events, lcd=lcd_forums(model.scenario.institutions))
-        for k, v in scores.items():
-            if isinstance(v, int | float | np.number) and not isinstance(v, bool):
-                out[f"fit_{k}"] = float(v)
-    return out
 
 
 def run_one(base: Scenario, base_hash: str, spec: RunSpec) -> RunResult:
@@ -302,299 +110,8 @@ def run_chunk(chunk: Chunk) -> list[RunResult]:
     return [run_one(chunk.base, chunk.base_hash, spec) for spec in chunk.specs]
 
 
-def replay_command(spec: RunSpec) -> str:
-    """The ``tradeblocs run`` command that repeats this run exactly."""
-    cmd = f"tradeblocs run {shlex.quote(spec.replay_file)} --seed {spec.seed}"
-    return cmd + (f" --steps {spec.steps}" if spec.steps is not None else "")
-
-
-# ---------------------------------------------------------------------------------------------
-# executors
-
-
-class Executor(Protocol):
-    """Runs chunks and yields ``(index, results)`` as each finishes, or ``(index, exception)``
-    when the infrastructure (not the model) failed for that chunk."""
-
-    workers: int
-
-    def run(self, chunks: list[Chunk]) -> Iterator[tuple[int, list[RunResult] | BaseException]]: ...
-
-    def close(self, cancel: bool = False) -> None: ...
-
-
-class SerialExecutor:
-    """Runs in this process: one worker, easiest to debug (``--workers 1``)."""
-
-    workers = 1
-
-    def run(self, chunks: list[Chunk]) -> Iterator[tuple[int, list[RunResult] | BaseException]]:
-        for i, chunk in enumerate(chunks):
-            yield i, run_chunk(chunk)
-
-    def close(self, cancel: bool = False) -> None:
-        pass
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start. Forking is cheapest (workers begin with everything
-    imported) and safe while this process has a single thread; once it has more (a Dask client,
-    a progress-bar monitor), a fork could copy a lock some thread holds, so workers come from a
-    fork server that has imported the model instead. Mesa sets the global start method to spawn
-    on import, so the choice is made explicitly here; spawn where fork does not exist."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["tradeblocs.analysis.runner"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-class ProcessExecutor:
-    """A local pool of worker processes (the default: one per core). Workers ignore Ctrl-C and
-    die with this process (``analysis.procs.worker_init``); a cancelled run terminates them
-    rather than waiting for the work in hand."""
-
-    def __init__(self, workers: int) -> None:
-        from .procs import worker_init
-
-        self.workers = workers
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_mp_context(), initializer=worker_init, initargs=(os.getpid(),)
-        )
-
-    def run(self, chunks: list[Chunk]) -> Iterator[tuple[int, list[RunResult] | BaseException]]:
-        from .procs import signals_blocked
-
-        with signals_blocked():  # workers start here; they set their own handlers first
-            futures = {self.pool.submit(run_chunk, c): i for i, c in enumerate(chunks)}
-        for fut in as_completed(futures):
-            exc = fut.exception()
-            yield futures[fut], (exc if exc is not None else fut.result())
-
-    def close(self, cancel: bool = False) -> None:
-        if cancel:
-            from .procs import terminate_pool
-
-            terminate_pool(self.pool)
-        else:
-            self.pool.shutdown(wait=True)
-
-
-class DaskExecutor:
-    """A Dask distributed cluster: the same chunks, sent to ``address`` (tcp://HOST:PORT).
-
-    The workers need this package installed (same version); scenario files need not be
-    shared, since each chunk carries its resolved base scenario (data tables a scenario names
-    under ``data:`` must exist on the workers at the same paths).
-    """
-
-    def __init__(self, address: str) -> None:
-        from distributed import Client
-
-        try:
-            self.client = Client(address, timeout="20s")
-        except OSError as e:
-            raise SweepError(f"cannot reach the Dask scheduler at {address}: {e}") from None
-        self.workers = max(1, sum(self.client.nthreads().values()))
-        self._futures: list = []
-
-    def run(self, chunks: list[Chunk]) -> Iterator[tuple[int, list[RunResult] | BaseException]]:
-        from distributed import as_completed as dask_completed
-
-        self._futures = self.client.map(run_chunk, chunks, pure=False)
-        index = {f.key: i for i, f in enumerate(self._futures)}
-        for fut in dask_completed(self._futures):
-            try:
-                res: list[RunResult] | BaseException = fut.result()
-            except Exception as e:  # e.g. KilledWorker: reported, and resumable
-                res = e
-            yield index[fut.key], res
-            fut.release()
-
-    def close(self, cancel: bool = False) -> None:
-        import contextlib
-
-        with contextlib.suppress(Exception):
-            if cancel and self._futures:
-                self.client.cancel(self._futures, asynchronous=False)
-            self.client.close(timeout=1 if cancel else 10)
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def make_executor(workers: int | None, scheduler: str | None, n_chunks: int) -> Executor:
-    if scheduler:
-        return DaskExecutor(scheduler)
-    w = min(workers or default_workers(), max(n_chunks, 1))
-    return SerialExecutor() if w <= 1 else ProcessExecutor(w)
-
-
-# ---------------------------------------------------------------------------------------------
-# the results folder
-
-
-def _atomic_parquet(data: pd.DataFrame | list[dict], path: Path) -> None:
-    """Write a frame, or rows as dicts, so that ``path`` either does not exist or is complete.
-
-    Rows go straight to Arrow (a third of the time of a pandas round trip, which matters
-    because the process writing parts shares the cores with the workers); their columns are
-    the union of the rows' keys in order of appearance, so a failed run first loses nothing."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    if isinstance(data, pd.DataFrame):
-        data.to_parquet(tmp, index=False)
-    else:
-        keys = list(dict.fromkeys(k for row in data for k in row))
-        pq.write_table(pa.table({k: [row.get(k) for row in data] for k in keys}), tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-class ResultStore:
-    """A sweep's folder: ``design.json``, ``parts/`` while running, then ``results.parquet``
-    (one row per run) and ``spells.parquet`` (and ``timeseries.parquet`` if asked).
-
-    A chunk's auxiliary tables are written before its result rows, and a chunk counts as done
-    only once its ``runs-N.parquet`` exists; spells without their runs file are leftovers of a
-    killed process and are removed.
-    """
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.parts = out / "parts"
-        self.parts.mkdir(parents=True, exist_ok=True)
-        for tmp in self.parts.glob(".*.tmp"):
-            tmp.unlink()
-        runs = {self._seq(p) for p in self.parts.glob("runs-*.parquet")}
-        for table in AUX_TABLES:
-            for p in self.parts.glob(f"{table}-*.parquet"):
-                if self._seq(p) not in runs:
-                    p.unlink()
-        self._next = max(runs, default=-1) + 1
-
-    @staticmethod
-    def _seq(path: Path) -> int:
-        return int(path.stem.rsplit("-", 1)[1])
-
-    def _files(self, table: str) -> list[tuple[int, Path]]:
-        files = sorted((self._seq(p), p) for p in self.parts.glob(f"{table}-*.parquet"))
-        whole = self.out / f"{'results' if table == 'runs' else table}.parquet"
-        return ([(-1, whole)] if whole.exists() else []) + files
-
-    def done(self, retry_failed: bool = False) -> set[tuple[str, int]]:
-        """Keys of runs on disk (failed ones too, unless they are to be retried)."""
-        keys: set[tuple[str, int]] = set()
-        for _, p in self._files("runs"):
-            df = pd.read_parquet(p, columns=[*KEY, "status"])
-            if retry_failed:
-                df = df[df["status"] == "ok"]
-            keys.update(zip(df["point"], df["replicate"].astype(int), strict=True))
-        return keys
-
-    def write(self, results: list[RunResult]) -> None:
-        seq = self._next
-        self._next += 1
-        for table in AUX_TABLES:
-            rows = [r for res in results for r in res.tables.get(table, ())]
-            if rows:
-                _atomic_parquet(rows, self.parts / f"{table}-{seq:06d}.parquet")
-        _atomic_parquet([r.row for r in results], self.parts / f"runs-{seq:06d}.parquet")
-
-    def _read(self, table: str) -> pd.DataFrame:
-        frames = []
-        for seq, p in self._files(table):
-            df = pd.read_parquet(p)
-            df["_part"] = seq
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-    def consolidate(self, order: list[str]) -> pd.DataFrame:
-        """Merge the parts into the final files (latest row per key wins) and return the rows."""
-        runs = self._read("runs")
-        if runs.empty:
-            return runs
-        runs = runs.drop_duplicates(KEY, keep="last")
-        rank = {p: i for i, p in enumerate(order)}
-        runs = runs.assign(_o=runs["point"].map(rank)).sort_values(["_o", "replicate"])
-        kept = set(zip(runs["point"], runs["replicate"], runs["_part"], strict=True))
-        for table in AUX_TABLES:
-            aux = self._read(table)
-            if aux.empty:
-                continue
-            mask = [k in kept for k in zip(aux["point"], aux["replicate"], aux["_part"], strict=True)]
-            aux = aux[mask].assign(_o=lambda d: d["point"].map(rank))
-            aux = aux.sort_values(["_o", "replicate"], kind="stable").drop(columns=["_o", "_part"])
-            _atomic_parquet(aux.reset_index(drop=True), self.out / f"{table}.parquet")
-        runs = runs.drop(columns=["_o", "_part"]).reset_index(drop=True)
-        _atomic_parquet(runs, self.out / "results.parquet")
-        for p in self.parts.glob("*.parquet"):
-            p.unlink()
-        return runs
-
-
-def load_results(out: Path) -> pd.DataFrame:
-    """All result rows in a sweep folder, finished or not (latest row per key)."""
-    runs = ResultStore(out)._read("runs")
-    return runs if runs.empty else runs.drop_duplicates(KEY, keep="last").drop(columns="_part")
-
-
 # ---------------------------------------------------------------------------------------------
 # a design and its execution
-
-
-@dataclass
-class Design:
-    """What to run: points times replicates, seeded from ``base_seed``."""
-
-    kind: str
-    points: list[Point]
-    replicates: int
-    base_seed: int
-    steps: int | None = None
-    fit: bool = True
-    timeseries: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def manifest(self, hashes: dict[str, str]) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "version": sim.__version__,
-            "created": datetime.now().isoformat(timespec="seconds"),
-            "command": " ".join(shlex.quote(a) for a in sys.argv),
-            "base_seed": self.base_seed,
-            "replicates": self.replicates,
-            "steps": self.steps,
-            "fit": self.fit,
-            "timeseries": self.timeseries,
-            "scenario_hashes": hashes,
-            "points": [p.as_json() for p in self.points],
-            "extra": self.extra,
-        }
-
-
-#: manifest keys that must match for a resume to add to the same experiment
-_MUST_MATCH = (
-    "kind",
-    "base_seed",
-    "steps",
-    "fit",
-    "timeseries",
-    "scenario_hashes",
-    "points",
-    "extra",
-)
 
 
 @dataclass
@@ -613,72 +130,8 @@ class Outcome:
 
     @property
     def complete(self) -> bool:
+        """Whether every run of the design is on disk (none lost, not interrupted)."""
         return not self.interrupted and self.lost == 0
-
-
-def _bases(points: list[Point]) -> dict[str, tuple[Scenario, str]]:
-    """Each distinct scenario file, loaded once, with its content hash."""
-    out: dict[str, tuple[Scenario, str]] = {}
-    for p in points:
-        if p.scenario_file not in out:
-            sc = load_scenario(p.scenario_file)
-            out[p.scenario_file] = (sc, sc.content_hash())
-    return out
-
-
-def _comparable(manifest: dict, key: str) -> Any:
-    """A manifest entry as JSON would give it back, without where replay files live."""
-    value = json.loads(json.dumps(manifest.get(key), default=str))
-    if key == "points" and value:
-        value = [{k: v for k, v in p.items() if k != "replay_file"} for p in value]
-    return value
-
-
-def _check_manifest(out: Path, new: dict, resume: bool) -> None:
-    path = out / MANIFEST
-    if not resume:
-        ran = (out / "results.parquet").exists() or any((out / "parts").glob("runs-*.parquet"))
-        if ran:
-            raise SweepError(
-                f"{out} already holds results: add --resume to finish or extend them, or choose another --out"
-            )
-        return
-    if not path.exists():
-        raise SweepError(f"--resume: {out} has no {MANIFEST}; nothing to resume there")
-    old = json.loads(path.read_text(encoding="utf-8"))
-    for key in _MUST_MATCH:
-        if _comparable(old, key) != _comparable(new, key):
-            what = "the scenario files changed since" if key == "scenario_hashes" else f"{key} differs from"
-            raise SweepError(
-                f"--resume: {what} the experiment in {out} (see {path}); "
-                "rerun with the same arguments, or start a new --out"
-            )
-    if old.get("version") != new["version"]:
-        print(
-            f"warning: {out} was started with tradeblocs {old.get('version')}, this is {new['version']}",
-            file=sys.stderr,
-        )
-
-
-def _chunks(specs: list[tuple[str, RunSpec]], bases: dict, size: int) -> list[Chunk]:
-    """Consecutive runs of the same base scenario, ``size`` at a time."""
-    out: list[Chunk] = []
-    i = 0
-    while i < len(specs):
-        f = specs[i][0]
-        j = i
-        while j < len(specs) and j - i < size and specs[j][0] == f:
-            j += 1
-        base, h = bases[f]
-        out.append(Chunk(base, h, tuple(s for _, s in specs[i:j])))
-        i = j
-    return out
-
-
-def auto_chunk_size(n_runs: int, workers: int) -> int:
-    """Small enough to spread the work and keep the progress bar moving (about four chunks per
-    worker, at most 16 runs), large enough to keep per-chunk overhead and part files few."""
-    return max(1, min(16, n_runs // max(1, workers * 4)))
 
 
 def execute(
@@ -698,56 +151,30 @@ def execute(
     dies; what finished is on disk in every case, and ``resume=True`` picks up from there.
     Sets each point's ``replay_file`` (``design.points`` is replaced).
     """
-    bases = _bases(design.points)
+    bases = load_bases(design.points)
     hashes = {f: h for f, (_, h) in bases.items()}
-    for p in design.points:  # every point must load before anything runs
-        clash = RESERVED & set(p.overrides)
-        if clash:
-            raise SweepError(
-                f"cannot vary {', '.join(sorted(clash))}: a result column of that "
-                "name is set by the sweep itself (seeds come from --replicates)"
-            )
-        resolve_point(bases[p.scenario_file][0], p.overrides, p.scenario_file)
+    check_points(design.points, bases)  # every point must load before anything runs
     design.points = [replace(p, replay_file=replay_path(p, out)) for p in design.points]
     manifest = design.manifest(hashes)
-    _check_manifest(out, manifest, resume)
+    check_manifest(out, manifest, resume)
     # reach the cluster before anything is written, so a wrong --scheduler leaves no folder
     n_runs = len(design.points) * design.replicates
-    executor = make_executor(workers, scheduler, n_runs) if scheduler else None
+    executor = make_executor(workers, scheduler, n_runs, _PRELOAD) if scheduler else None
     out.mkdir(parents=True, exist_ok=True)
     store = ResultStore(out)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
     write_point_files(design.points)
 
-    done = store.done(retry_failed) if resume else set()
-    seeds = [derive_seed(design.base_seed, k) for k in range(design.replicates)]
-    todo = [
-        (
-            p.scenario_file,
-            RunSpec(
-                p.id,
-                k,
-                seeds[k],
-                p.overrides,
-                p.replay_file,
-                design.steps,
-                design.fit,
-                design.timeseries,
-            ),
-        )
-        for p in design.points
-        for k in range(design.replicates)
-        if (p.id, k) not in done
-    ]
+    todo = pending_specs(design, store.done(retry_failed) if resume else set())
     total = len(design.points) * design.replicates
     result = Outcome(out, total, total - len(todo))
     order = [p.id for p in design.points]
     from .procs import shielded
 
     if todo:
-        executor = executor or make_executor(workers, scheduler, len(todo))
+        executor = executor or make_executor(workers, scheduler, len(todo), _PRELOAD)
         size = chunk_size or auto_chunk_size(len(todo), executor.workers)
-        chunks = _chunks(todo, bases, size)
+        chunks = make_chunks(todo, bases, size)
         bar = _ProgressBar(
             total=total,
             initial=result.already,
@@ -758,10 +185,10 @@ def execute(
             smoothing=0.1,
         )
         try:
-            for i, res in executor.run(chunks):
+            for i, res in executor.run(run_chunk, chunks):
                 if isinstance(res, BaseException):
                     result.lost += len(chunks[i].specs)
-                    result.lost_reason = result.lost_reason or _describe_loss(res)
+                    result.lost_reason = result.lost_reason or describe_loss(res)
                     continue
                 with shielded():  # a part is written whole or not at all
                     store.write(res)
@@ -791,15 +218,6 @@ class _ProgressBar(tqdm):
     starts, and forking is only safe while this process has a single thread."""
 
     monitor_interval = 0
-
-
-def _describe_loss(exc: BaseException) -> str:
-    if isinstance(exc, BrokenProcessPool):
-        return (
-            "a worker process died (out of memory, killed, or a crash in native code); "
-            "the runs it and the other workers had in hand were not recorded"
-        )
-    return f"{type(exc).__name__}: {exc}"
 
 
 def report(result: Outcome, resume_hint: str) -> int:
@@ -921,6 +339,7 @@ def safe_name(name: str, limit: int = 60) -> str:
 
 
 def default_out(kind: str, name: str) -> Path:
+    """A new results folder for an experiment: ``sweeps/KIND-NAME-TIME``."""
     return Path("sweeps") / f"{kind}-{safe_name(name)}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
@@ -947,84 +366,3 @@ def run_design(design: Design, args: argparse.Namespace, name: str) -> tuple[Out
         progress=not args.quiet,
     )
     return result, report(result, resume_hint)
-
-
-def replay_path(point: Point, out: Path) -> str:
-    """The YAML file that loads as this point: the scenario itself, or (with overrides) a small
-    file in ``out/points/`` that extends it."""
-    return str(out / "points" / f"{point.id}.yaml") if point.overrides else point.scenario_file
-
-
-def write_point_files(points: Iterable[Point]) -> None:
-    """Write each point's replay file, so ``tradeblocs run FILE --seed S`` repeats a run."""
-    import yaml
-
-    for p in points:
-        if not p.overrides:
-            continue
-        path = Path(p.replay_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        base = resolve_path(p.scenario_file).resolve()
-        body = {
-            "extends": os.path.relpath(base, path.parent.resolve()),
-            **_raw_overrides(p.overrides),
-        }
-        text = (
-            f"# point {p.id}: {json.dumps(p.overrides, default=str)}\n"
-            f"# replay a run: tradeblocs run {path} --seed SEED (seeds are in results.parquet)\n"
-            + yaml.safe_dump(body, sort_keys=False)
-        )
-        path.write_text(text, encoding="utf-8")
-
-
-def outcome_label(name: str) -> str:
-    if name in OUTCOME_LABELS:
-        return OUTCOME_LABELS[name]
-    if name.startswith("members_"):
-        return f"{name[len('members_') :].replace('_', ' ')} members at the end"
-    if name.startswith("us_ftas_"):
-        return f"US FTAs in force, end of {name[len('us_ftas_') :]}"
-    return name.replace("_", " ")
-
-
-def short_label(name: str) -> str:
-    """A column header for terminal tables: ``members_ALBA`` -> ``ALBA``."""
-    short = {"us_ftas_in_force": "US FTAs", "us_alignment_index": "US align.", "fit_f1": "fit F1"}
-    return short.get(name, name.removeprefix("members_"))
-
-
-def outcome_color(name: str) -> str:
-    """The project palette's colour for an outcome (its institution or alignment)."""
-    from tradeblocs.sim.palette import INSTITUTION_COLORS
-
-    if name.startswith("members_") and name[len("members_") :] in INSTITUTION_COLORS:
-        return INSTITUTION_COLORS[name[len("members_") :]]
-    if name.startswith("us_ftas") or name == "us_alignment_index":
-        return INSTITUTION_COLORS["US_FTA"]
-    return INSTITUTION_COLORS["FTAA"] if name.startswith("fit_") else INSTITUTION_COLORS["CELAC"]
-
-
-def present_outcomes(df: pd.DataFrame, wanted: Iterable[str] | None) -> list[str]:
-    """The requested outcomes (default: the headline ones) that the results actually hold."""
-    names = list(wanted) if wanted else list(DEFAULT_OUTCOMES)
-    missing = [n for n in names if n not in df.columns]
-    if wanted and missing:
-        raise SweepError(
-            f"unknown outcome(s) {', '.join(missing)}; the results have: "
-            + ", ".join(c for c in df.columns if df[c].dtype.kind in "if")
-        )
-    return [n for n in names if n in df.columns]
-
-
-def small_multiples(n: int, width: float, height: float, ncols: int = 3) -> tuple[Any, list]:
-    """A bare matplotlib figure with ``n`` panels of ``width`` x ``height`` inches, ``ncols`` to a
-    row (no pyplot: no window, no display needed, no global state left behind)."""
-    from matplotlib.figure import Figure
-
-    ncols = max(1, min(ncols, n))
-    nrows = max(1, math.ceil(n / ncols))
-    fig = Figure(figsize=(width * ncols, height * nrows + 0.5), layout="constrained")
-    axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    return fig, axes[:n]

@@ -455,6 +455,13 @@ def quick_fit(
     return _numbers(sf, {**timing_numbers(rows), "spurious": len(spurious)}, path_hits(rows))
 
 
+def model_fit(model: Any, last_year: int = LAST_YEAR, first_year: int = FIRST_YEAR) -> dict:
+    """Headline fit of a finished model (``quick_fit``) read from its own spell and event lists
+    with its scenario's LCD forums: the one way sweeps and calibration score a model."""
+    lcd = lcd_forums(model.scenario.institutions)
+    return quick_fit(model.spells, model.events, last_year, first_year, lcd)
+
+
 def _numbers(sf: dict, tf: dict, paths: Mapping[str, bool | None]) -> dict:
     """The fit numbers of a status fit, a timing fit and the paths: the honest headline first."""
     return {

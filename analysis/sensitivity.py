@@ -24,18 +24,9 @@ import pandas as pd
 from tradeblocs.sim.parameters import sensitivity_ranges
 
 from .cliargs import int_range
-from .runner import (
-    Design,
-    Point,
-    SweepError,
-    add_execution_args,
-    outcome_color,
-    outcome_label,
-    present_outcomes,
-    run_design,
-    short_label,
-    small_multiples,
-)
+from .design import Design, Point, SweepError
+from .fig_labels import outcome_color, outcome_label, present_outcomes, short_label, small_multiples
+from .runner import add_execution_args, run_design
 from .sweep import parse_range
 
 #: Parameters and the ranges explored by default: those declared ``sensitivity`` (the six

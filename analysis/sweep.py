@@ -17,15 +17,9 @@ from typing import Any
 import numpy as np
 
 from .cliargs import int_range
-from .runner import (
-    DEFAULT_OUTCOMES,
-    Design,
-    Point,
-    SweepError,
-    add_execution_args,
-    run_design,
-    short_label,
-)
+from .design import Design, Point, SweepError
+from .fig_labels import DEFAULT_OUTCOMES, short_label
+from .runner import add_execution_args, run_design
 
 
 def parse_value(text: str) -> Any:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tradeblocs.analysis import cli
-from tradeblocs.analysis.runner import SweepError
+from tradeblocs.analysis.design import SweepError
 from tradeblocs.analysis.sensitivity import PARAMETERS, analyse, problem, sample
 from tradeblocs.sim.scenario import Parameters
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -12,8 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tradeblocs.analysis import cli, runner
-from tradeblocs.analysis.runner import KEY, Design, Point, SweepError, derive_seed, execute, resolve_point
+from tradeblocs.analysis import cli, executors, runner
+from tradeblocs.analysis.design import KEY, Design, Point, SweepError, derive_seed, resolve_point
+from tradeblocs.analysis.outcomes import us_ftas_by_year
+from tradeblocs.analysis.runner import execute
+from tradeblocs.analysis.store import load_results
 from tradeblocs.analysis.sweep import build_points, parse_grid, parse_range, parse_value
 from tradeblocs.sim import TradeBlocsModel, load_scenario
 from tradeblocs.sim.scenario import ScenarioError, resolve_path
@@ -96,7 +100,7 @@ def test_overrides_resolve_like_the_model_and_fail_clearly() -> None:
 
 
 def test_us_ftas_by_year_agrees_with_the_model(baseline_run) -> None:
-    by_year = runner.us_ftas_by_year(baseline_run)
+    by_year = us_ftas_by_year(baseline_run)
     assert list(by_year) == list(range(2003, 2017))
     assert by_year[2016] == baseline_run.us_ftas_in_force()
     assert by_year[2003] <= by_year[2016]
@@ -217,7 +221,7 @@ def test_resume_after_the_sweep_is_killed(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     assert not (out / "results.parquet").exists(), "the sweep finished before it was killed"
-    saved = runner.load_results(out)
+    saved = load_results(out)
     assert 4 <= len(saved) < 60 and not saved.duplicated(KEY).any()
 
     done = subprocess.run([*cmd, "--resume"], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -254,13 +258,13 @@ def test_a_dead_worker_loses_only_what_it_had_in_hand(tmp_path: Path, monkeypatc
         return real(base, base_hash, spec)
 
     # workers must inherit the patched function, so fork them from this process
-    monkeypatch.setattr(runner, "_mp_context", lambda: __import__("multiprocessing").get_context("fork"))
+    monkeypatch.setattr(executors, "_mp_context", lambda *_: multiprocessing.get_context("fork"))
     monkeypatch.setattr(runner, "run_one", crash_at_replicate_5)
     design = small_design(points=1, replicates=8, steps=4)
     res = execute(design, tmp_path, workers=2, chunk_size=1, progress=False)
     assert res.lost > 0 and "worker process died" in res.lost_reason
     assert runner.report(res, "RESUME") == 3
-    kept = runner.load_results(tmp_path)
+    kept = load_results(tmp_path)
     assert 5 not in set(kept.replicate) and len(kept) == res.ok
     monkeypatch.setattr(runner, "run_one", real)
     again = execute(
