@@ -145,6 +145,10 @@ class LatinState(mesa.Agent):
         self.model.choose(self)
 
 
+#: the statuses of a US deal on which the US acts (not in force, nothing left to do)
+_US_ACTS_ON = frozenset(CODE[s] for s in ("requested", "negotiating", "concluded", "signed", "ratified"))
+
+
 class UnitedStates(mesa.Agent):
     """The hegemon under competitive liberalization: answers requests, negotiates, ratifies."""
 
@@ -159,13 +163,13 @@ class UnitedStates(mesa.Agent):
         walk = rules.per_step(p.us_walkaway_rate, spy)
         conclude = rules.per_step(p.conclusion_rate, spy)
         talks = m._us_talks_cols
-        prefs = m._preference_cols
+        prefs = m._preference_cols.tolist()
         limit = p.atpdea_suspend_contestation
         # Congress takes up trade once a quarter: one draw for every pending agreement, so deals
         # that pass the same test pass together (the October 2011 package)
         vote = m.random.random()
         for state, held in zip(m.states, m.held, strict=True):
-            mine = [(j, CODES[c]) for j, c in held.items() if j in talks]
+            mine = [(j, CODES[c]) for j, c in held.items() if j in talks and c in _US_ACTS_ON]
             withdraw = [j for j in prefs if held.get(j) == CODE["member"]]
             if not mine and not withdraw:
                 continue

@@ -373,7 +373,7 @@ def cumulative_logit(utilities: np.ndarray, stay: float, temperature: float) -> 
     cum = np.cumsum(w, axis=1)
     is_open = np.isfinite(utilities)
     last = m - 1 - np.argmax(is_open[:, ::-1], axis=1)
-    return (cum / cum[:, -1:]).tolist(), last.tolist(), is_open.any(axis=1)
+    return (cum / cum[:, -1:]).tolist(), last.tolist(), is_open.any(axis=1).tolist()
 
 
 def per_step(yearly: float, steps_per_year: int) -> float:

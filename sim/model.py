@@ -174,7 +174,12 @@ class TradeBlocsModel(mesa.Model):
         self._same_sub = (sub[:, None] == sub[None, :]).astype(float)
         np.fill_diagonal(self._same_sub, 0.0)
         self._n_sub = np.maximum(self._same_sub.sum(axis=1), 1.0)
+        scope = self._scope.astype(float)
+        #: the scope as numbers, and how many others each state could meet in each institution
+        self._scope_float = (scope, np.maximum(scope.sum(axis=0) - scope, 1.0))
         self._sponsor_row = np.array([self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self._specs])
+        #: (column, sponsor's row) of the blocs a sponsor in the run pays for
+        self._sponsors = [(j, int(r)) for j, r in enumerate(self._sponsor_row) if r >= 0 and self._is["sponsored"][j]]
 
         # leaders and the election calendar
         t0 = self.calendar.start
@@ -250,10 +255,13 @@ class TradeBlocsModel(mesa.Model):
         self._orientation = np.array([i.orientation for i in insts])
         self._map_category = [s.map_category for s in self._specs]
         self._us_talks_cols = frozenset(np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist())
-        self._preference_cols = np.flatnonzero(self._is["preference"]).tolist()
         self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
         self._move_tables: tuple = (None, None)
-        self._available: tuple = (None, None)
+        self._aid_memo: tuple = (None, None)
+        self._affinity_memo: tuple = (None, None)
+        self._us_deal_cols = np.flatnonzero(self._is["us_deal"])
+        self._preference_cols = np.flatnonzero(self._is["preference"])
+        self._includes_us_cols = np.flatnonzero(self._is["includes_us"])
         self._exclusive: dict[int, list[int]] = {}
         for c in sc.compatibility:
             self._exclusive.setdefault(self._col[c.a], []).append(self._col[c.b])
@@ -482,21 +490,20 @@ class TradeBlocsModel(mesa.Model):
         inn = self._counts_in()
         gdp = self.gdp
         total_gdp = float(gdp.sum()) or 1.0
-        has_deal = np.minimum(1.0, inn[:, self._is["us_deal"]].sum(axis=1))
+        has_deal = np.minimum(1.0, inn[:, self._us_deal_cols].sum(axis=1))
         self._neighbour_deals = (self._same_sub @ has_deal) / self._n_sub
         year = self.calendar.year(self.steps_done)
         through = self.scenario.exogenous.bilateral_through
         if through is not None:
             year = min(year, through)
         bilateral = self.tables.bilateral_matrix(year, self._iso_list)
-        scope = self._scope.astype(float)
-        others = scope.sum(axis=0) - scope
-        self._peers = (dynamics.affinity(self.economic, self.contestation) @ (scope * inn)) / np.maximum(others, 1.0)
+        scope, others = self._scope_float
+        self._peers = (self._affinity() @ (scope * inn)) / others
         # exports going to the members (or, before any, to the states it could take in)
         anyone = np.array([bool(i.members) for i in self.insts.values()])
         self._market = bilateral @ np.where(anyone, inn, scope)
         # a bloc as each state sees it: the other members' share of US deals and of the region's GDP
-        text = (IS_US_TEXT[self.status] & self._is["us_deal"]).any(axis=1).astype(float)
+        text = IS_US_TEXT[self.status[:, self._us_deal_cols]].any(axis=1).astype(float)
         members = np.maximum(inn.sum(axis=0) - inn, 1.0)
         bloc = self._is["bloc"]
         character = rules.bloc_character(self._orientation, dynamics.others_share(inn, text, members), self.p.bloc_drift)
@@ -505,24 +512,25 @@ class TradeBlocsModel(mesa.Model):
         self.capacity = self.sponsor_capacity()
         self._version += 1
 
+    def _affinity(self) -> np.ndarray:
+        """How like-minded each pair of governments is (dynamics.affinity), recomputed only when
+        a government has changed."""
+        positions = np.concatenate([self.economic, self.contestation])
+        if self._affinity_memo[0] is None or not np.array_equal(self._affinity_memo[0], positions):
+            self._affinity_memo = (positions, dynamics.affinity(self.economic, self.contestation))
+        return self._affinity_memo[1]
+
     def situation(self) -> rules.Situation:
         """What every state knows now (sim/decision.py's Situation): the quarter's aggregates
         from the last refresh, each state's own position and statuses as they stand."""
         s = self.status
-        prefs = (IS_PREFERENCE_HELD[s] & self._is["preference"]).any(axis=1)
-        in_force = (IS_IN_FORCE[s] & self._is["includes_us"]).any(axis=1)
+        prefs = IS_PREFERENCE_HELD[s[:, self._preference_cols]].any(axis=1)
+        in_force = (s[:, self._includes_us_cols] == CODE["in_force"]).any(axis=1)
         now = self.calendar.time(self.steps_done)
         upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
         at_risk = us_policy.preferences_at_risk(
             prefs, now, upcoming, self.p.atpdea_horizon, self.p.certification_threat
         )
-        aid = np.zeros(s.shape)
-        for j in np.flatnonzero(self._is["sponsored"]):
-            sponsor = self._sponsor_row[j]
-            if sponsor >= 0 and IS_ACTIVE[s[sponsor, j]]:
-                aid[:, j] = rules.sponsor_aid(self.capacity, self.oil_bill(), self.p.oil_bill_reference)
-            if sponsor >= 0:
-                aid[sponsor, j] = self.capacity
         return rules.Situation(
             share_us=self.share_us,
             share_china=self.share_china,
@@ -532,12 +540,25 @@ class TradeBlocsModel(mesa.Model):
             access_at_risk=rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk),
             preferences_at_risk=at_risk,
             neighbours_with_deals=self._neighbour_deals,
-            aid=aid,
+            aid=self._aid(),
             orientation=self._character,
             members_market=self._market,
             members_gdp=self._gdp_share,
             peers=self._peers,
         )
+
+    def _aid(self) -> np.ndarray | float:
+        """What each sponsor pays each state in its bloc: the sponsor values the leadership it
+        buys (its capacity), the other states receive aid by their oil bill while it is in."""
+        key = (self.steps_done, tuple(int(self.status[r, j]) for j, r in self._sponsors))
+        if self._aid_memo[0] != key:
+            aid = np.zeros(self.status.shape)
+            for (j, sponsor), code in zip(self._sponsors, key[1], strict=True):
+                if IS_ACTIVE[code]:
+                    aid[:, j] = rules.sponsor_aid(self.capacity, self.oil_bill(), self.p.oil_bill_reference)
+                aid[sponsor, j] = self.capacity
+            self._aid_memo = (key, aid if self._sponsors else 0.0)
+        return self._aid_memo[1]
 
     def values(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
         """Every state's utility of membership of every institution now (n, k), and each term's
@@ -573,21 +594,18 @@ class TradeBlocsModel(mesa.Model):
     def open_moves(self) -> tuple[np.ndarray, np.ndarray]:
         """The first and second move open to each state in each institution (sim/moves.py)."""
         insts = self.insts.values()
-        takes = tuple(self.us_takes_requests(i) for i in insts)
-        lapse = tuple(self.participation_can_lapse(i) for i in insts)
-        open_ = tuple(i.open for i in insts)
-        key = (takes, lapse, self.can_sign())
+        key = (self.steps_done, tuple(i.open for i in insts))
         if self._move_tables[0] != key:
+            takes = np.array([self.us_takes_requests(i) for i in insts])
+            lapse = np.array([self.participation_can_lapse(i) for i in insts])
             flags = self._is
             tables = mv.move_table(
                 flags["us_agreement"], flags["hemispheric"], flags["preference"], flags["approval"],
-                np.array(takes), np.array(lapse), key[2],
+                takes, lapse, self.can_sign(),
             )  # fmt: skip
-            self._move_tables = (key, tables)
-        if self._available[0] != open_:
-            self._available = (open_, np.array(open_) & self._scope)
-        req = self._requirements_table()
-        return mv.open_moves(self._move_tables[1], self.status, self._available[1], req)
+            self._move_tables = (key, (tables, np.array(key[1]) & self._scope))
+        tables, available = self._move_tables[1]
+        return mv.open_moves(tables, self.status, available, self._requirements_table())
 
     def _requirements_table(self) -> np.ndarray | bool:
         """Where each state meets each institution's requirements (True where none)."""
@@ -616,22 +634,25 @@ class TradeBlocsModel(mesa.Model):
         """State's turn: draw once against its logit weights and carry out the move picked."""
         if self._choices_version != self._version:  # a move this quarter changed the US's terms
             self._prepare_choices()
-        first, second, utils, contrib, (acc, last, has) = self._choices
         i = state.index
+        acc, last, has = self._choices[4]
         if not has[i]:
             return
         row = acc[i]
         pick = bisect.bisect_right(row, self.random.random())
-        if pick == 0:
-            return
-        col = pick - 1 if pick < len(row) else last[i]
+        if pick:
+            self._carry_out(state, pick - 1 if pick < len(row) else last[i])
+
+    def _carry_out(self, state: LatinState, col: int) -> None:
+        """Carry out the option ``col`` of the quarter's choices for ``state``."""
+        first, second, utils, contrib, _ = self._choices
+        i = state.index
         j, slot = divmod(col, 2)
         code = int((first, second)[slot][i, j])
-        action = mv.MOVES[code][0]
         sign = float(mv.SIGN[code])
         # the terms of leaving are those of staying, negated
         terms = {t: sign * float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
-        self.record_choice(state, action, self._ids[j], float(utils[i, col]), terms)
+        self.record_choice(state, mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms)
 
     def state_options(self, state: LatinState) -> list[tuple[str, str, float, dict[str, float], int]]:
         """The moves open to ``state`` now, in the order it weighs them: (action, institution,
@@ -945,6 +966,9 @@ class TradeBlocsModel(mesa.Model):
     def _blocs(self, t: int) -> None:
         p = self.p
         spy = self.calendar.steps_per_year
+        acceding = (self.status == CODE["acceding"]).any(axis=0)
+        sanctioned = (self.status == CODE["sanctioned"]).any(axis=0)
+        irregular = bool(self.irregular.any())
         for inst in self.insts.values():
             f = inst.spec.founding
             if not inst.founded and f is not None and f.endogenous:
@@ -955,22 +979,24 @@ class TradeBlocsModel(mesa.Model):
             spec = inst.spec
             rows = np.array([self._idx[c] for c in sorted(inst.members)], dtype=int)  # by country code
             # accession needing the members' approval (their legislatures: slow-moving leaning)
-            for i in np.flatnonzero(self.status[:, j] == CODE["acceding"]):
-                distance = rules.political_distance(
-                    self.leaning_economic[rows], self.leaning_contestation[rows], self.economic[i], self.contestation[i]
-                )
-                if not (distance > p.approval_distance).any() and self.random.random() < rules.per_step(
-                    p.accession_rate, spy
-                ):
-                    self.set_status(
-                        self.states[i], inst.id, "member", action="joined", note="accession approved by all members"
+            if acceding[j]:
+                for i in np.flatnonzero(self.status[:, j] == CODE["acceding"]):
+                    distance = rules.political_distance(
+                        self.leaning_economic[rows], self.leaning_contestation[rows], self.economic[i], self.contestation[i]
                     )
+                    if not (distance > p.approval_distance).any() and self.random.random() < rules.per_step(
+                        p.accession_rate, spy
+                    ):
+                        self.set_status(
+                            self.states[i], inst.id, "member", action="joined", note="accession approved by all members"
+                        )
             # democratic clause: the others sanction (suspend) a member whose government came in
             # irregularly; "sanctioned" is their act, "suspended" the state's own
-            if spec.democratic_clause:
+            if spec.democratic_clause and irregular:
                 for i in rows[self.irregular[rows]]:
                     if self.status[i, j] == CODE["member"] and self.random.random() < rules.per_step(p.clause_rate, spy):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="democratic clause")
+            if spec.democratic_clause and (sanctioned[j] or irregular):
                 for i in np.flatnonzero((self.status[:, j] == CODE["sanctioned"]) & ~self.irregular):
                     self.set_status(self.states[i], inst.id, "member", action="readmitted")
             # cohesion: the others sanction (suspend) a member far from their median
