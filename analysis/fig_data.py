@@ -11,7 +11,6 @@ one beneath the other.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.dates import period_label, to_year
 from tradeblocs.sim.tables import DATA_DIR, LAC19
 
 INSTITUTION_LABELS = {
@@ -48,15 +47,6 @@ def inst_label(iid: str) -> str:
 
 class RunError(ValueError):
     """A run folder that cannot be read, with the path and what is missing."""
-
-
-def to_year(text: object) -> float:
-    """A date as the run files write it (``2006Q2``, ``2000-12``, ``1991``, ``2006-04-12``)
-    as a fractional year; empty or missing gives NaN (an open spell)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return float("nan")
-    s = str(text).strip()
-    return parse_date(s) if s else float("nan")
 
 
 @dataclass(eq=False)
@@ -284,13 +274,7 @@ def anachronisms(run: Run, founded: dict[str, float] | None = None) -> pd.DataFr
     ev["founded_t"] = ev["institution"].map(founded)
     # a date is a whole period (2003Q1): early only if the period ended before the founding
     early = ev[ev["t"] + 1 / run.steps_per_year <= ev["founded_t"] + 1e-9].copy()
-    early["founded"] = early["founded_t"].map(_year_label)
+    early["founded"] = early["founded_t"].map(period_label)
     early["years_early"] = (early["founded_t"] - early["t"]).round(2)
     early["country"] = early["country"].fillna("")
     return early[cols].reset_index(drop=True)
-
-
-def _year_label(t: float) -> str:
-    """A fractional year as its quarter, ``2011.32`` -> ``2011Q2``."""
-    y = math.floor(t + 1e-9)
-    return f"{y}Q{int((t - y) * 4 + 1e-9) + 1}"

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from tradeblocs.sim.dates import to_year
 from tradeblocs.sim.decision import TERMS
 
-from .fig_data import Run, RunSet, founding_dates, inst_label, state_order, to_year
+from .fig_data import Run, RunSet, founding_dates, inst_label, state_order
 from .fig_timeline import ANACHRONISM_COLOR
 from .figures import Figure, new_figure, no_data, style
 
