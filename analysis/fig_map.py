@@ -21,6 +21,7 @@ from matplotlib.patches import Patch, Polygon
 from tradeblocs.sim.dates import period_end, to_year
 from tradeblocs.sim.palette import ALIGNMENT_COLORS, ALIGNMENT_HATCHES, ALIGNMENT_LABELS
 from tradeblocs.sim.tables import DATA_DIR
+from tradeblocs.sim.us_deal import IN_FORCE, us_deal_ids
 
 from .fig_data import Run, RunSet, inst_label, states_table
 from .figures import (
@@ -94,12 +95,13 @@ def network_edges(run: Run, t: float, gdp: dict[str, float]) -> list[tuple[str, 
     """(institution, hub, member) lines at time ``t``: each trade bloc's members to its hub,
     each US agreement in force to ``USA``."""
     insts = run.institutions
+    us = set(us_deal_ids(insts))
     now = memberships_at(run, t)
     edges = []
     for iid, g in now.groupby("institution"):
         spec = insts.get(iid, {})
-        if spec.get("kind") == "us_agreement" and spec.get("includes_us"):
-            edges += [(iid, "USA", c) for c in g.loc[g["status"] == "in_force", "country"]]
+        if iid in us:
+            edges += [(iid, "USA", c) for c in g.loc[g["status"] == IN_FORCE, "country"]]
         elif spec.get("kind") == "bloc" and float(spec.get("trade_content", 0)) > 0:
             members = g.loc[g["status"] == "member", "country"].tolist()
             if len(members) < 2:
@@ -184,7 +186,7 @@ def hemisphere_figure(rs: RunSet, moments: list[str] | None = None) -> Figure:
         handles = [Patch(facecolor=ALIGNMENT_COLORS[a], edgecolor="0.15",
                          hatch=ALIGNMENT_HATCHES.get(a) or None, label=ALIGNMENT_LABELS[a])
                    for a in ALIGNMENT_COLORS]  # fmt: skip
-        to_us = {i for i in insts if run.institutions.get(i, {}).get("kind") == "us_agreement"}
+        to_us = set(us_deal_ids(run.institutions))
         handles += [Line2D([], [], color=inst_color(i), linewidth=1.6,
                            linestyle=INSTITUTION_LINESTYLES.get(i, "-"),
                            path_effects=outline(inst_color(i)),
