@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from tradeblocs.sim.dates import period_label, to_year
+from tradeblocs.sim.documented import HISTORY_CSV, Event, load_events
 from tradeblocs.sim.tables import DATA_DIR, LAC19
 
 INSTITUTION_LABELS = {
@@ -233,12 +234,11 @@ def status_count(
 
 # --- anachronisms ---------------------------------------------------------------------------
 
-HISTORY_EVENTS_CSV = Path(__file__).resolve().parent / "data" / "history_events.csv"
 #: documented actions that show an institution already existed (or was being made) then
 OPENINGS = {"founded", "joined", "acceding", "requested", "negotiating", "signed", "ratified", "in_force"}
 
 
-def founding_dates(path: Path = HISTORY_EVENTS_CSV) -> dict[str, float]:
+def founding_dates(path: Path = HISTORY_CSV) -> dict[str, float]:
     """Institution -> fractional year it came into being in history: its earliest ``founded``
     event in the history table or, for one recorded without a founding (UNASUR's treaty, a
     negotiation opened), its earliest documented event of any kind. Institutions older than
@@ -247,17 +247,14 @@ def founding_dates(path: Path = HISTORY_EVENTS_CSV) -> dict[str, float]:
     has no date here."""
     if not Path(path).exists():
         return {}
-    hist = pd.read_csv(path)
-    out = {}
-    for inst, g in hist.groupby("institution"):
-        founded = g[g["action"] == "founded"]
-        if founded.empty:
-            first = g.loc[g["date"].map(to_year).idxmin()]
-            if first["action"] not in OPENINGS:
-                continue
-            founded = g
-        out[str(inst)] = min(to_year(d) for d in founded["date"])
-    return out
+    founded: dict[str, float] = {}
+    first: dict[str, Event] = {}
+    for e in load_events(path):  # in date order
+        first.setdefault(e.institution, e)
+        if e.action == "founded":
+            founded.setdefault(e.institution, e.t)
+    out = {i: founded.get(i, e.t) for i, e in first.items() if i in founded or e.action in OPENINGS}
+    return dict(sorted(out.items()))
 
 
 def anachronisms(run: Run, founded: dict[str, float] | None = None) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from tradeblocs.sim.dates import parse_date, to_year
+from tradeblocs.sim.documented import treaty_step
 from tradeblocs.sim.tables import LAC19
 
 from .history import (
@@ -41,7 +42,6 @@ from .history import (
     load_history,
     load_paths,
     status_class,
-    treaty_step,
 )
 
 CLASSES = (*POSITIVE, "other")
