@@ -41,7 +41,8 @@ import pandas as pd
 from tqdm import tqdm
 from tradeblocs import sim
 from tradeblocs.sim import TradeBlocsModel
-from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.output import outcomes as sim_outcomes
+from tradeblocs.sim.output import us_ftas_by_year  # noqa: F401 (tests call runner.us_ftas_by_year)
 from tradeblocs.sim.scenario import (
     Scenario,
     ScenarioError,
@@ -201,30 +202,6 @@ def _resolved(base: Scenario, base_hash: str, overrides: dict[str, Any]) -> tupl
     return _RESOLVED[key]
 
 
-def _label_time(label: object) -> float:
-    s = "" if label is None else str(label)
-    return parse_date(s) if s else -math.inf
-
-
-def us_ftas_by_year(model: TradeBlocsModel) -> dict[int, int]:
-    """US free trade agreements in force at the end of each year of the run (the last year's
-    value is at the end of the run, should it stop mid-year), read off the membership spells,
-    so it needs no data collector."""
-    us = {iid for iid, inst in model.insts.items() if inst.includes_us and inst.kind != "preference"}
-    spans = [
-        (s["country"], _label_time(s["start"]), math.inf if not s["end"] else _label_time(s["end"]))
-        for s in model.spells
-        if s["institution"] in us and s["status"] == "in_force"
-    ]
-    cal = model.calendar
-    out = {}
-    for t in range(model.steps_done):
-        if t == model.steps_done - 1 or cal.year(t + 1) != cal.year(t):
-            now = cal.time(t)
-            out[cal.year(t)] = len({c for c, a, b in spans if a <= now < b})
-    return out
-
-
 def covers_history(model: TradeBlocsModel) -> bool:
     """Whether the fit score applies: the run went through 2003-2016 in full."""
     cal = model.calendar
@@ -236,19 +213,7 @@ def outcomes(model: TradeBlocsModel, fit: bool = True) -> dict[str, Any]:
     sizes, the US-alignment index, the number of events, and the fit to history where it
     applies and ``analysis.score`` is available."""
 
-    out: dict[str, Any] = {
-        "steps": model.steps_done,
-        "end_date": model.calendar.label(max(model.steps_done - 1, 0)),
-        "us_ftas_in_force": model.us_ftas_in_force(),
-        "us_alignment_index": float(model.alignment_index()),
-    }
-    for iid, inst in model.insts.items():
-        if inst.kind == "bloc":
-            out[f"members_{iid}"] = model.bloc_size(iid)
-    for year, n in us_ftas_by_year(model).items():
-        out[f"us_ftas_{year}"] = n
-    out["n_events"] = len(model.events)
-    out["n_chosen"] = sum(1 for e in model.events if not e["forced"] and e["utility"] is not None)
+    out: dict[str, Any] = sim_outcomes(model)
     if fit and covers_history(model):
         try:
             from tradeblocs.analysis.score import lcd_forums, quick_fit
