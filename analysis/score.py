@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
-from tradeblocs.sim.dates import parse_date, to_year
+from tradeblocs.sim.dates import last_year_ended, parse_date, to_year
 from tradeblocs.sim.documented import treaty_step
 from tradeblocs.sim.tables import LAC19
 
@@ -541,9 +541,7 @@ def _read_run(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     if summ.exists():
         last = json.loads(summ.read_text()).get("last_step_date")
         if last:
-            t = parse_date(last)
-            y = int(t)
-            last_year = min(LAST_YEAR, y if t - y >= 0.74 else y - 1)
+            last_year = min(LAST_YEAR, last_year_ended(last))
     return ev, sp, last_year
 
 

@@ -59,6 +59,12 @@ def period_end(text: str) -> float:
     return t
 
 
+def last_year_ended(text: str) -> int:
+    """The last calendar year whose end a run reached when its last period was ``text``:
+    ``2016Q4``, ``2016H2``, ``2016-12`` and ``2016`` give 2016; ``2016Q3`` gives 2015."""
+    return math.floor(period_end(text) + 1e-9) - 1
+
+
 def period_label(t: float, steps_per_year: int = 4) -> str:
     """The label of the period of a year in ``steps_per_year`` that contains the fractional year
     ``t``: ``2006Q2`` for quarters, ``2006H1`` for halves, ``2006-04`` for months, ``2006``."""

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tradeblocs.sim import documented
-from tradeblocs.sim.dates import Calendar, parse_date, period_end, period_label, to_year
+from tradeblocs.sim.dates import Calendar, last_year_ended, parse_date, period_end, period_label, to_year
 from tradeblocs.sim.institutions import ACTIVE, STAGE_RANK
 from tradeblocs.sim.output import headline, outcomes, us_ftas_by_year
 from tradeblocs.sim.us_deal import alignment, is_us_deal, us_deal_ids
@@ -164,3 +164,12 @@ def test_empty_dates_and_period_ends() -> None:
     assert period_end("2009-06-30") == parse_date("2009-06-30")
     assert period_label(2011.32) == "2011Q2"
     assert pd.Series(["2006H2", ""]).map(to_year).iloc[0] == 2006.5
+
+
+def test_the_last_year_a_run_ended_whatever_its_periods() -> None:
+    """The score reads the last year end a run reached off its last label: a quarterly run's is
+    as before, and yearly, half-yearly and monthly runs are no longer read by a quarter's rule."""
+    for label in ("2016Q4", "2016H2", "2016-12", "2016", "2017Q1"):
+        assert last_year_ended(label) == 2016, label
+    for label in ("2016Q3", "2016H1", "2016-10", "2015"):
+        assert last_year_ended(label) == 2015, label
