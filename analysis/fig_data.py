@@ -11,7 +11,6 @@ one beneath the other.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.dates import period_label, to_year
+from tradeblocs.sim.documented import HISTORY_CSV, Event, load_events
 from tradeblocs.sim.tables import DATA_DIR, LAC19
 
 INSTITUTION_LABELS = {
@@ -48,15 +48,6 @@ def inst_label(iid: str) -> str:
 
 class RunError(ValueError):
     """A run folder that cannot be read, with the path and what is missing."""
-
-
-def to_year(text: object) -> float:
-    """A date as the run files write it (``2006Q2``, ``2000-12``, ``1991``, ``2006-04-12``)
-    as a fractional year; empty or missing gives NaN (an open spell)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return float("nan")
-    s = str(text).strip()
-    return parse_date(s) if s else float("nan")
 
 
 @dataclass(eq=False)
@@ -243,12 +234,11 @@ def status_count(
 
 # --- anachronisms ---------------------------------------------------------------------------
 
-HISTORY_EVENTS_CSV = Path(__file__).resolve().parent / "data" / "history_events.csv"
 #: documented actions that show an institution already existed (or was being made) then
 OPENINGS = {"founded", "joined", "acceding", "requested", "negotiating", "signed", "ratified", "in_force"}
 
 
-def founding_dates(path: Path = HISTORY_EVENTS_CSV) -> dict[str, float]:
+def founding_dates(path: Path = HISTORY_CSV) -> dict[str, float]:
     """Institution -> fractional year it came into being in history: its earliest ``founded``
     event in the history table or, for one recorded without a founding (UNASUR's treaty, a
     negotiation opened), its earliest documented event of any kind. Institutions older than
@@ -257,17 +247,14 @@ def founding_dates(path: Path = HISTORY_EVENTS_CSV) -> dict[str, float]:
     has no date here."""
     if not Path(path).exists():
         return {}
-    hist = pd.read_csv(path)
-    out = {}
-    for inst, g in hist.groupby("institution"):
-        founded = g[g["action"] == "founded"]
-        if founded.empty:
-            first = g.loc[g["date"].map(to_year).idxmin()]
-            if first["action"] not in OPENINGS:
-                continue
-            founded = g
-        out[str(inst)] = min(to_year(d) for d in founded["date"])
-    return out
+    founded: dict[str, float] = {}
+    first: dict[str, Event] = {}
+    for e in load_events(path):  # in date order
+        first.setdefault(e.institution, e)
+        if e.action == "founded":
+            founded.setdefault(e.institution, e.t)
+    out = {i: founded.get(i, e.t) for i, e in first.items() if i in founded or e.action in OPENINGS}
+    return dict(sorted(out.items()))
 
 
 def anachronisms(run: Run, founded: dict[str, float] | None = None) -> pd.DataFrame:
@@ -284,13 +271,7 @@ def anachronisms(run: Run, founded: dict[str, float] | None = None) -> pd.DataFr
     ev["founded_t"] = ev["institution"].map(founded)
     # a date is a whole period (2003Q1): early only if the period ended before the founding
     early = ev[ev["t"] + 1 / run.steps_per_year <= ev["founded_t"] + 1e-9].copy()
-    early["founded"] = early["founded_t"].map(_year_label)
+    early["founded"] = early["founded_t"].map(period_label)
     early["years_early"] = (early["founded_t"] - early["t"]).round(2)
     early["country"] = early["country"].fillna("")
     return early[cols].reset_index(drop=True)
-
-
-def _year_label(t: float) -> str:
-    """A fractional year as its quarter, ``2011.32`` -> ``2011Q2``."""
-    y = math.floor(t + 1e-9)
-    return f"{y}Q{int((t - y) * 4 + 1e-9) + 1}"

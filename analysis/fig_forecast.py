@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from tradeblocs.sim.dates import parse_date
 from tradeblocs.sim.institutions import ACTIVE
 
 from .fig_data import RunSet, inst_label, state_order
@@ -85,7 +86,9 @@ def shown_institutions(rs: RunSet, shares: pd.DataFrame) -> list[str]:
     for run in rs.runs:
         ev = run.events
         f = ev[(ev["action"] == "founded") & ev["country"].isna()]
-        founded |= {i for i, d in zip(f["institution"], f["date"], strict=True) if int(str(d)[:4]) in years}
+        founded |= {
+            i for i, d in zip(f["institution"], f["date"], strict=True) if int(parse_date(d)) in years
+        }
     keep = (active | founded) & set(shares["institution"])
     return sorted(keep, key=inst_sort_key)
 

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
+from tradeblocs.sim.dates import period_end, to_year
 from tradeblocs.sim.palette import ALIGNMENT_COLORS, ALIGNMENT_HATCHES, ALIGNMENT_LABELS
 from tradeblocs.sim.tables import DATA_DIR
+from tradeblocs.sim.us_deal import IN_FORCE, us_deal_ids
 
-from .fig_data import Run, RunSet, inst_label, states_table, to_year
+from .fig_data import Run, RunSet, inst_label, states_table
 from .figures import (
     INSTITUTION_LINESTYLES,
     Figure,
@@ -41,21 +42,6 @@ LABEL_OFFSETS = {"GTM": (-20, 4), "SLV": (-14, -10), "HND": (3, 5), "NIC": (5, -
                  "CRI": (5, -4), "URY": (5, -6), "ARG": (-20, -6), "PAN": (5, -2)}  # fmt: skip
 ALIGNMENT_MARKERS = {"us_fta": "o", "us_fta_pending": "o", "alba": "s", "mercosur": "D",
                      "none": "o"}  # fmt: skip
-_PERIOD = {"Q": 0.25, "H": 0.5}
-
-
-def period_end(text: str) -> float:
-    """The end of the period ``text`` names, as a fractional year: ``2009`` -> 2010.0,
-    ``2009Q4`` -> 2010.0, ``2009-06`` -> 2009.5, ``2009-06-30`` -> that day."""
-    s = str(text).strip()
-    t = to_year(s)
-    if re.fullmatch(r"\d{4}", s):
-        return t + 1
-    if m := re.fullmatch(r"\d{4}([QH])\d", s):
-        return t + _PERIOD[m.group(1)]
-    if re.fullmatch(r"\d{4}-\d{2}", s):
-        return t + 1 / 12
-    return t
 
 
 def pick_moments(run: Run, moments: list[str] | None = None) -> list[int]:
@@ -109,12 +95,13 @@ def network_edges(run: Run, t: float, gdp: dict[str, float]) -> list[tuple[str, 
     """(institution, hub, member) lines at time ``t``: each trade bloc's members to its hub,
     each US agreement in force to ``USA``."""
     insts = run.institutions
+    us = set(us_deal_ids(insts))
     now = memberships_at(run, t)
     edges = []
     for iid, g in now.groupby("institution"):
         spec = insts.get(iid, {})
-        if spec.get("kind") == "us_agreement" and spec.get("includes_us"):
-            edges += [(iid, "USA", c) for c in g.loc[g["status"] == "in_force", "country"]]
+        if iid in us:
+            edges += [(iid, "USA", c) for c in g.loc[g["status"] == IN_FORCE, "country"]]
         elif spec.get("kind") == "bloc" and float(spec.get("trade_content", 0)) > 0:
             members = g.loc[g["status"] == "member", "country"].tolist()
             if len(members) < 2:
@@ -199,7 +186,7 @@ def hemisphere_figure(rs: RunSet, moments: list[str] | None = None) -> Figure:
         handles = [Patch(facecolor=ALIGNMENT_COLORS[a], edgecolor="0.15",
                          hatch=ALIGNMENT_HATCHES.get(a) or None, label=ALIGNMENT_LABELS[a])
                    for a in ALIGNMENT_COLORS]  # fmt: skip
-        to_us = {i for i in insts if run.institutions.get(i, {}).get("kind") == "us_agreement"}
+        to_us = set(us_deal_ids(run.institutions))
         handles += [Line2D([], [], color=inst_color(i), linewidth=1.6,
                            linestyle=INSTITUTION_LINESTYLES.get(i, "-"),
                            path_effects=outline(inst_color(i)),

@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from tradeblocs.sim.dates import to_year
 from tradeblocs.sim.decision import TERMS
+from tradeblocs.sim.us_deal import us_deal_ids
 
-from .fig_data import Run, RunSet, founding_dates, inst_label, state_order, to_year
+from .fig_data import Run, RunSet, founding_dates, inst_label, state_order
 from .fig_timeline import ANACHRONISM_COLOR
 from .figures import Figure, new_figure, no_data, style
 
@@ -67,8 +69,7 @@ def chosen(run: Run) -> pd.DataFrame:
 def main_decisions(run: Run) -> pd.DataFrame:
     """The decisions of :data:`PANELS`, with a ``panel`` column, ordered by state then date."""
     ev = chosen(run)
-    us = {i for i, s in run.institutions.items()
-          if s.get("includes_us") and s.get("kind") == "us_agreement"}  # fmt: skip
+    us = set(us_deal_ids(run.institutions))
     parts = []
     for title, inst, actions in PANELS:
         in_inst = ev["institution"].isin(us) if inst == "us" else ev["institution"].eq(inst)
@@ -171,7 +172,7 @@ def why_figure(rs: RunSet) -> Figure:
 def peru_summary(run: Run) -> dict:
     """Influence against coercion over Peru's 2003-2006 US-agreement decisions."""
     ev = peru_decisions(run)
-    us = {i for i, s in run.institutions.items() if s.get("includes_us")}
+    us = set(us_deal_ids(run.institutions))
     us_ev = ev[ev["institution"].isin(us)]
     return {"decisions": len(ev), "us_decisions": len(us_ev),
             "influence": float(us_ev["influence"].sum()),

@@ -1,4 +1,5 @@
-"""The documented record, 2000-2016: dated events and the statuses they imply at each year end."""
+"""The documented record, 2000-2016, as the fit score reads it: the events, the status spells
+they imply (replayed once, in ``sim.documented``), and the statuses at each year end."""
 
 from __future__ import annotations
 
@@ -7,37 +8,11 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+from tradeblocs.sim import documented
 from tradeblocs.sim.dates import parse_date
 
-HISTORY_CSV = Path(str(resources.files("tradeblocs.analysis") / "data" / "history_events.csv"))
 PATHS_CSV = Path(str(resources.files("tradeblocs.analysis") / "data" / "documented_paths.csv"))
 FIRST_YEAR, LAST_YEAR = 2003, 2016
-
-#: Actions that only a membership institution (a bloc or a preference programme) records.
-MEMBERSHIP_ACTIONS = frozenset(
-    {"joined", "founded", "acceding", "readmitted", "suspended", "resumed", "sanctioned", "left", "lapsed"}
-)
-
-#: What each documented action leaves the state's status at (None: out; absent: no change).
-ACTION_STATUS: dict[str, str | None] = {
-    "requested": "requested",
-    "negotiating": "negotiating",
-    "concluded": "concluded",
-    "signed": "signed",
-    "ratified": "ratified",
-    "in_force": "in_force",
-    "joined": "member",
-    "founded": "member",
-    "acceding": "acceding",
-    "readmitted": "member",
-    "suspended": "suspended",
-    "resumed": "member",
-    "sanctioned": "sanctioned",
-    "left": None,
-    "lapsed": None,
-    "suspended_talks": None,
-    "withdrew": None,
-}
 
 #: Scored classes: the positive ones and everything else.
 POSITIVE = ("member", "signed", "in_force")
@@ -57,66 +32,15 @@ def status_class(status: str | None) -> str:
 @cache
 def load_history(path: str | None = None) -> pd.DataFrame:
     """The documented events with a fractional-year ``t`` column, sorted by date."""
-    df = pd.read_csv(path or HISTORY_CSV)
-    missing = {"date", "country", "institution", "action", "source"} - set(df.columns)
-    if missing:
-        raise ValueError(f"{path or HISTORY_CSV}: missing columns {sorted(missing)}")
-    df["t"] = df["date"].map(parse_date)
-    return df.sort_values("t", kind="stable").reset_index(drop=True)
-
-
-@cache
-def blocs(path: str | None = None) -> frozenset[str]:
-    """Institutions whose country rows are memberships, read from the record itself (any
-    institution with a join, founding, exit or lapse): there a "signed" or "in_force" row means
-    the member ratified the bloc's treaty, not a new status. Read from data so that no code
-    has to list institutions by name."""
-    h = load_history(path)
-    return frozenset(h.loc[h["action"].isin(MEMBERSHIP_ACTIONS), "institution"])
-
-
-def treaty_step(institution: str, action: str, path: str | None = None) -> bool:
-    """A bloc member signing, ratifying or bringing into force the bloc's treaty: not a change
-    of status, so neither scored for timing nor a status of its own."""
-    return action in ("signed", "ratified", "in_force") and institution in blocs(path)
-
-
-def _bloc_status(inst: str, action: str, current: str | None, path: str | None = None) -> str | None:
-    status = ACTION_STATUS.get(action, current)
-    if inst in blocs(path) and status in ("signed", "ratified", "in_force"):
-        return current or "member"
-    return status
+    events = documented.load_events(path)
+    df = pd.DataFrame(events, columns=list(documented.Event._fields))
+    return df[[*documented.Event._fields[1:], "t"]]
 
 
 def history_spells(path: str | None = None) -> pd.DataFrame:
-    """Documented status spells: country, institution, status, start_year, end_year (NaN open)."""
-    rows: list[dict] = []
-    open_: dict[tuple[str, str], dict] = {}
-    for r in load_history(path).itertuples():
-        if r.action not in ACTION_STATUS:
-            continue
-        key = (r.country, r.institution)
-        cur = open_.get(key)
-        new = _bloc_status(r.institution, r.action, cur["status"] if cur else None, path)
-        if cur and cur["status"] == new:
-            continue
-        if cur:
-            cur["end_year"], cur["end"] = r.t, r.date
-            rows.append(open_.pop(key))
-        if new is not None:
-            open_[key] = {
-                "country": r.country,
-                "institution": r.institution,
-                "status": new,
-                "start": r.date,
-                "end": "",
-                "start_year": r.t,
-                "end_year": float("nan"),
-            }
-    rows.extend(open_.values())
-    return pd.DataFrame(
-        rows, columns=["country", "institution", "status", "start", "end", "start_year", "end_year"]
-    )
+    """Documented status spells: country, institution, status, start, end ("" open), start_year,
+    end_year (NaN open), as ``sim.documented`` replays them."""
+    return pd.DataFrame(documented.spells(path), columns=list(documented.Spell._fields))
 
 
 def history_as_run(path: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -28,7 +28,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
-from tradeblocs.sim.dates import parse_date
+from tradeblocs.sim.dates import last_year_ended, parse_date, to_year
+from tradeblocs.sim.documented import treaty_step
 from tradeblocs.sim.tables import LAC19
 
 from .history import (
@@ -41,7 +42,6 @@ from .history import (
     load_history,
     load_paths,
     status_class,
-    treaty_step,
 )
 
 CLASSES = (*POSITIVE, "other")
@@ -92,11 +92,6 @@ TIMING_COLUMNS = (
 CHOSEN, LCD, FORCED = "chosen", "lcd_forum", "forced"
 #: outcomes: reproduced within the window, matched beyond it, not there at all, imposed
 HIT, OFF, MISSED = "hit", "off", "missed"
-
-
-def _t(label: object) -> float:
-    s = "" if label is None or label != label else str(label)
-    return float("inf") if s == "" else parse_date(s)
 
 
 # --- which forums are lowest-common-denominator --------------------------------------------
@@ -164,8 +159,8 @@ def run_cells(
     forced: set[tuple[str, str, int]] = set()
     initial: set[tuple[str, str, int]] = set()
     for r in sp:
-        start = _t(r["start"]) if r["start"] else -np.inf
-        end = _t(r["end"])
+        start = to_year(r["start"], missing=-np.inf)
+        end = to_year(r["end"], missing=np.inf)
         is_forced = (r["country"], r["institution"], r["start"]) in forced_starts
         is_initial = start < FIRST_YEAR
         for y in years:
@@ -553,9 +548,7 @@ def _read_run(d: Path) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     if summ.exists():
         last = json.loads(summ.read_text()).get("last_step_date")
         if last:
-            t = parse_date(last)
-            y = int(t)
-            last_year = min(LAST_YEAR, y if t - y >= 0.74 else y - 1)
+            last_year = min(LAST_YEAR, last_year_ended(last))
     return ev, sp, last_year
 
 

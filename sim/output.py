@@ -1,8 +1,9 @@
-"""Writing a finished run to disk: events, membership spells, time series and a summary."""
+"""A finished run's results: its headline numbers (the one place they are computed) and its files."""
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,11 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .dates import to_year
 from .decision import TERMS
 from .model import TradeBlocsModel
 from .scenario import dump_yaml
+from .us_deal import IN_FORCE, us_deal_ids
 
 EVENT_COLUMNS = [
     "date",
@@ -60,19 +63,67 @@ def final_positions(model: TradeBlocsModel) -> dict[str, dict[str, str]]:
     return {s.iso3: dict(sorted(s.status.items())) for s in model.states}
 
 
+def bloc_sizes(model: TradeBlocsModel) -> dict[str, int]:
+    """Members of each bloc now (``TradeBlocsModel.bloc_size``), in the scenario's order."""
+    return {iid: model.bloc_size(iid) for iid, inst in model.insts.items() if inst.kind == "bloc"}
+
+
+def event_counts(model: TradeBlocsModel) -> dict[str, int]:
+    """Events so far: all, those a government chose (not forced, with a utility) and the forced."""
+    ev = model.events
+    return {
+        "events": len(ev),
+        "chosen_events": sum(1 for e in ev if not e["forced"] and e["utility"] is not None),
+        "forced_events": sum(1 for e in ev if e["forced"]),
+    }
+
+
+def us_ftas_by_year(model: TradeBlocsModel) -> dict[int, int]:
+    """US deals in force (``sim.us_deal``) at the end of each year of the run (the last year's
+    value at the end of the run, should it stop mid-year), read off the membership spells, so
+    it needs no data collector."""
+    us = set(us_deal_ids(model.insts))
+    spans = [
+        (s["country"], to_year(s["start"], missing=-math.inf), to_year(s["end"], missing=math.inf))
+        for s in model.spells
+        if s["institution"] in us and s["status"] == IN_FORCE
+    ]
+    cal = model.calendar
+    out = {}
+    for t in range(model.steps_done):
+        if t == model.steps_done - 1 or cal.year(t + 1) != cal.year(t):
+            now = cal.time(t)
+            out[cal.year(t)] = len({c for c, a, b in spans if a <= now < b})
+    return out
+
+
 def headline(model: TradeBlocsModel) -> dict[str, Any]:
-    ev = events_frame(model)
-    chosen = ev[~ev["forced"] & ev["utility"].notna()]
+    """The run's headline numbers as the summary file writes them (nested, index rounded)."""
     return {
         "end_date": model.calendar.label(model.calendar.n_steps - 1),
         "last_step_date": model.calendar.label(max(model.steps_done - 1, 0)),
         "us_ftas_in_force": model.us_ftas_in_force(),
         "us_alignment_index": round(model.alignment_index(), 4),
-        "bloc_members": {iid: model.bloc_size(iid) for iid, i in model.insts.items() if i.kind == "bloc"},
+        "bloc_members": bloc_sizes(model),
         "alignment": {s.iso3: s.alignment for s in model.states},
-        "events": int(len(ev)),
-        "chosen_events": int(len(chosen)),
-        "forced_events": int(ev["forced"].sum()),
+        **event_counts(model),
+    }
+
+
+def outcomes(model: TradeBlocsModel) -> dict[str, Any]:
+    """The same headline numbers as one flat result row (what sweeps, comparisons and the
+    sensitivity analysis read): ``members_<BLOC>`` per bloc, ``us_ftas_<YEAR>`` per year end,
+    ``end_date`` the last quarter simulated."""
+    counts = event_counts(model)
+    return {
+        "steps": model.steps_done,
+        "end_date": model.calendar.label(max(model.steps_done - 1, 0)),
+        "us_ftas_in_force": model.us_ftas_in_force(),
+        "us_alignment_index": float(model.alignment_index()),
+        **{f"members_{iid}": n for iid, n in bloc_sizes(model).items()},
+        **{f"us_ftas_{year}": n for year, n in us_ftas_by_year(model).items()},
+        "n_events": counts["events"],
+        "n_chosen": counts["chosen_events"],
     }
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from tradeblocs.sim import TradeBlocsModel, load_scenario
 from tradeblocs.sim import decision as rules
+from tradeblocs.sim.documented import HISTORY_CSV
 from tradeblocs.sim.output import events_frame
 from tradeblocs.sim.scenario import ScenarioError
 from tradeblocs.sim.tables import DATA_DIR
@@ -216,7 +217,7 @@ def test_a_sanction_is_the_blocs_act_not_the_states():
 
 
 def test_documented_sanctions_are_named_so():
-    hist = pd.read_csv(Path(__file__).parents[1] / "analysis" / "data" / "history_events.csv")
+    hist = pd.read_csv(HISTORY_CSV)
     mercosur = hist[(hist["institution"] == "MERCOSUR") & hist["country"].isin(["PRY", "VEN"])]
     assert {"2012-06-29", "2016-12-01"} <= set(mercosur.loc[mercosur["action"] == "sanctioned", "date"])
     assert not (hist["action"] == "suspended").any()  # no state suspended itself by 2016

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from tradeblocs.analysis import cli, executors, runner
 from tradeblocs.analysis.design import KEY, Design, Point, SweepError, derive_seed, resolve_point
-from tradeblocs.analysis.outcomes import us_ftas_by_year
 from tradeblocs.analysis.runner import execute
 from tradeblocs.analysis.store import load_results
 from tradeblocs.analysis.sweep import build_points, parse_grid, parse_range, parse_value
 from tradeblocs.sim import TradeBlocsModel, load_scenario
+from tradeblocs.sim.output import us_ftas_by_year
 from tradeblocs.sim.scenario import ScenarioError, resolve_path
 
 ROOT = Path(__file__).resolve().parent.parent

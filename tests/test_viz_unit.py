@@ -224,11 +224,16 @@ def test_downloads_are_csv_of_the_run_so_far(model: VizModel) -> None:
 
 
 def test_documented_alignment_of_the_record() -> None:
-    st = history.documented_statuses(2012.0)
     us = ["US_FTA", "NAFTA", "CAFTA_DR"]
-    assert history.documented_alignment(st, "VEN", us) == "alba"
-    assert history.documented_alignment(st, "MEX", us) == "us_fta"
-    assert history.documented_alignment(st, "BRA", us) == "mercosur"
+    cat = history.documented_alignments(2012.0, ["VEN", "MEX", "BRA", "URY"], us)
+    assert cat == {"VEN": "alba", "MEX": "us_fta", "BRA": "mercosur", "URY": "mercosur"}
+
+
+def test_documented_alignment_counts_concluded_talks_as_pending() -> None:
+    """Peru concluded its talks in December 2005 and signed in April 2006: in between it is a US
+    deal pending, by the model's own stages, not out of it (the app's old table lacked the stage)."""
+    assert history.documented_alignments(2006.1, ["PER"], ["US_FTA"]) == {"PER": "us_fta_pending"}
+    assert history.documented_alignments(2006.1, ["PER"], []) == {"PER": "none"}
 
 
 def test_map_bundles_the_us_arcs_and_cases_ties_by_contrast(model: VizModel) -> None:

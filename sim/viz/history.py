@@ -1,126 +1,59 @@
-"""The documented record as time series to draw beside the simulated lines.
+"""The documented record as the app draws it: counts named like the model's series, map categories.
 
-Read by path from ``analysis/data/history_events.csv`` (the project's dated events, each with its
-source): ``sim`` never imports ``analysis``, and the app only needs two counts from the file, so
-this module replays the events itself. When the file is absent (a trimmed install), the app simply
-draws no history.
+The replay of the events into statuses is ``sim.documented`` (shared with the fit score) and
+what counts as a US deal is ``sim.us_deal`` (shared with the model's own counts); this module
+only turns the statuses at a time into what the charts and the map's documented layer show.
+When the history file is absent (a trimmed install), the app simply draws no history.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..dates import parse_date
+from ..documented import HISTORY_CSV, statuses_before
 from ..institutions import ACTIVE
-
-HISTORY_CSV = Path(__file__).resolve().parents[2] / "analysis" / "data" / "history_events.csv"
-
-#: Status a documented action leaves a state in (None: out of the institution).
-ACTION_STATUS: dict[str, str | None] = {
-    "requested": "requested", "negotiating": "negotiating", "concluded": "concluded", "acceding": "acceding",
-    "signed": "signed", "ratified": "ratified", "in_force": "in_force",
-    "joined": "member", "founded": "member", "readmitted": "member", "suspended": "suspended",
-    "resumed": "member", "sanctioned": "sanctioned",
-    "left": None, "lapsed": None, "withdrew": None, "suspended_talks": None, "declined": None,
-}  # fmt: skip
+from ..us_deal import IN_FORCE, alignment
 
 
-@cache
-def load_events(path: Path = HISTORY_CSV) -> tuple[tuple[float, str, str, str], ...]:
-    """(fractional year, country, institution, action) for each documented event, in date order."""
-    if not Path(path).exists():
-        return ()
-    with open(path, newline="") as f:
-        rows = [
-            (parse_date(r["date"]), r["country"], r["institution"], r["action"]) for r in csv.DictReader(f)
-        ]
-    return tuple(sorted(rows, key=lambda r: r[0]))
+def by_state(statuses: Mapping[tuple[str, str], str]) -> dict[str, dict[str, str]]:
+    """(state, institution) -> status regrouped as state -> institution -> status, as a state holds them."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for (iso3, iid), st in statuses.items():
+        out[iso3][iid] = st
+    return out
 
 
 def documented_series(
     times: Sequence[float],
     us_agreements: Iterable[str],
     blocs: Iterable[str],
-    path: Path = HISTORY_CSV,
+    path: str | Path = HISTORY_CSV,
 ) -> dict[str, list[int]]:
-    """Documented counts at each time (ascending fractional years), named like the model's
-    DataCollector columns: ``us_ftas_in_force`` (states with any US agreement in force) and
-    ``members_<BLOC>`` (states in the bloc). An event dated before ``t`` counts at ``t``.
-    Empty when the history file is missing.
-    """
-    events = load_events(Path(path))
-    if not events:
+    """Documented counts at each time, named like the model's DataCollector columns:
+    ``us_ftas_in_force`` (states with a US deal in force) and ``members_<BLOC>`` (states in the
+    bloc). An event dated before ``t`` counts at ``t``. Empty when the history file is missing."""
+    if not Path(path).exists():
         return {}
-    us_agreements, blocs = set(us_agreements), list(blocs)
-    status: dict[tuple[str, str], str] = {}
+    us, blocs = set(us_agreements), list(blocs)
     out: dict[str, list[int]] = {"us_ftas_in_force": [], **{f"members_{b}": [] for b in blocs}}
-    i = 0
     for t in times:
-        while i < len(events) and events[i][0] < t:
-            _, country, inst, action = events[i]
-            i += 1
-            if action not in ACTION_STATUS:
-                continue
-            new = ACTION_STATUS[action]
-            if new is None:
-                status.pop((country, inst), None)
-            elif inst in blocs and new in ("signed", "ratified", "in_force"):
-                status[(country, inst)] = "member"  # a member ratifying the bloc's treaty
-            else:
-                status[(country, inst)] = new
-        in_force = {c for (c, inst), st in status.items() if inst in us_agreements and st == "in_force"}
-        out["us_ftas_in_force"].append(len(in_force))
+        st = statuses_before(t, path)
+        out["us_ftas_in_force"].append(len({c for (c, i), s in st.items() if i in us and s == IN_FORCE}))
         for b in blocs:
-            out[f"members_{b}"].append(
-                sum(1 for (_, inst), st in status.items() if inst == b and st in ACTIVE)
-            )
+            out[f"members_{b}"].append(sum(1 for (_, i), s in st.items() if i == b and s in ACTIVE))
     return out
 
 
-def documented_statuses(t: float, path: Path = HISTORY_CSV) -> dict[tuple[str, str], str]:
-    """(country, institution) -> documented status just before time ``t`` (fractional year).
-
-    Same replay as :func:`documented_series`: a bloc member "signing" or "ratifying" the bloc's
-    own treaty stays a member; leaving, lapsing or withdrawing takes the pair out.
-    """
-    status: dict[tuple[str, str], str] = {}
-    for when, country, inst, action in load_events(Path(path)):
-        if when >= t:
-            break
-        if action not in ACTION_STATUS or not country:
-            continue
-        new = ACTION_STATUS[action]
-        if new is None:
-            status.pop((country, inst), None)
-        elif status.get((country, inst)) == "member" and new in ("signed", "ratified", "in_force"):
-            continue
-        else:
-            status[(country, inst)] = new
-    return status
-
-
-#: Stage order of a US agreement, as the model's alignment reads it.
-_US_RANK = {"requested": 1, "negotiating": 2, "acceding": 2, "signed": 3, "ratified": 4, "in_force": 5}
-
-
-def documented_alignment(
-    statuses: dict[tuple[str, str], str], iso3: str, us_agreements: Iterable[str]
-) -> str:
-    """The map category (``alba``, ``us_fta``, ``us_fta_pending``, ``mercosur``, ``none``) a state
-    had in the record, by the same precedence as the model's ``LatinState.alignment``."""
-    if statuses.get((iso3, "ALBA")) in ("member", "founded"):
-        return "alba"
-    best = max((_US_RANK.get(statuses.get((iso3, iid), ""), 0) for iid in us_agreements), default=0)
-    if best == 5:
-        return "us_fta"
-    if best >= 2:
-        return "us_fta_pending"
-    if statuses.get((iso3, "MERCOSUR")) == "member":
-        return "mercosur"
-    return "none"
+def documented_alignments(
+    t: float, states: Iterable[str], us_agreements: Iterable[str], path: str | Path = HISTORY_CSV
+) -> dict[str, str]:
+    """Each state's map category in the record just before time ``t``, by the model's rule
+    (``us_deal.alignment``). Every state "none" when the history file is missing."""
+    held = by_state(statuses_before(t, path)) if Path(path).exists() else {}
+    us = list(us_agreements)
+    return {iso3: alignment(held.get(iso3, {}), us) for iso3 in states}
 
 
 def documented_alignment_index(
@@ -128,18 +61,18 @@ def documented_alignment_index(
     gdp: dict[str, Sequence[float]],
     us_agreements: Iterable[str],
     scores: dict[str, float],
-    path: Path = HISTORY_CSV,
+    path: str | Path = HISTORY_CSV,
 ) -> list[float]:
     """The GDP-weighted US-alignment index of the record at each time: the model's formula
     (``scores`` per category, weights ``gdp[iso3][k]`` at time ``k``) on documented statuses.
     Empty when the history file is missing."""
-    if not load_events(Path(path)):
+    if not Path(path).exists():
         return []
     us = list(us_agreements)
     out = []
     for k, t in enumerate(times):
-        st = documented_statuses(t, path)
+        cat = documented_alignments(t, gdp, us, path)
         tot = sum(g[k] for g in gdp.values())
-        val = sum(g[k] * scores[documented_alignment(st, iso, us)] for iso, g in gdp.items())
+        val = sum(g[k] * scores[cat[iso]] for iso, g in gdp.items())
         out.append(val / tot if tot else 0.0)
     return out

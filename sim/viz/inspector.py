@@ -14,6 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from .. import us_deal
 from ..decision import TERMS
 from .mapview import short_name
 from .words import STATE_ACTIONS, inst_words
@@ -55,9 +56,9 @@ def decisions(model: TradeBlocsModel, iso3: str, us_only: bool = False) -> list[
 
 
 def is_us_deal(model: TradeBlocsModel, iid: str) -> bool:
-    """Whether an institution is an agreement with the United States (not a preference scheme)."""
+    """Whether an institution of the model is a US deal (``sim.us_deal``; None of it: no)."""
     inst = model.insts.get(iid)
-    return inst is not None and inst.includes_us and inst.kind != "preference"
+    return inst is not None and us_deal.is_us_deal(inst.kind, inst.includes_us)
 
 
 def choice_probability(event: dict) -> float | None:

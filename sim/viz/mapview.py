@@ -21,6 +21,7 @@ import networkx as nx
 
 from ..institutions import ACTIVE, STAGE_RANK
 from ..palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS, INSTITUTION_COLORS
+from ..us_deal import us_deal_ids
 
 if TYPE_CHECKING:
     from ..model import TradeBlocsModel
@@ -124,10 +125,11 @@ def tie_graph(model: TradeBlocsModel) -> nx.MultiGraph:
                 clique.add_edge(a, b, weight=hypot(caps[a][0] - caps[b][0], caps[a][1] - caps[b][1]))
         for a, b in nx.minimum_spanning_tree(clique).edges():
             g.add_edge(a, b, kind="bloc", institution=iid)
+    us = set(us_deal_ids(model.insts))
     for s in model.states:
         best: tuple[int, str, str] | None = None
         for iid, st in s.status.items():
-            if model.insts[iid].kind == "us_agreement" and STAGE_RANK.get(st, 0) >= STAGE_RANK["negotiating"]:
+            if iid in us and STAGE_RANK.get(st, 0) >= STAGE_RANK["negotiating"]:
                 cand = (STAGE_RANK[st], iid, st)
                 best = max(best, cand) if best else cand
         if best:

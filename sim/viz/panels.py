@@ -22,9 +22,10 @@ from mesa.visualization.utils import force_update, update_counter
 from ..decision import TERMS
 from ..institutions import ACTIVE
 from ..palette import ALIGNMENT_LABELS, INSTITUTION_COLORS
+from ..us_deal import us_deal_ids
 from . import downloads
 from .clickmap import ClickableSvg
-from .history import documented_alignment, documented_statuses
+from .history import documented_alignments
 from .inspector import TERM_LABELS, VIEWS, decisions_html
 from .mapview import legend_html, short_name, svg_map
 from .plots import CHARTS, chart_png, charts_html, display_date
@@ -138,9 +139,7 @@ def jump_to(model: Any, k: int) -> None:
 def documented_now(model: TradeBlocsModel) -> dict[str, str]:
     """Each state's alignment in the record at the quarter shown."""
     t = model.calendar.time(min(model.steps_done, model.calendar.n_steps))
-    statuses = documented_statuses(t)
-    us = [iid for iid, inst in model.insts.items() if inst.kind == "us_agreement"]
-    return {s.iso3: documented_alignment(statuses, s.iso3, us) for s in model.states}
+    return documented_alignments(t, [s.iso3 for s in model.states], us_deal_ids(model.insts))
 
 
 # --- the map -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..model import ALIGNMENT_SCORE
 from ..palette import INSTITUTION_COLORS
+from ..us_deal import us_deal_ids
 from .history import documented_alignment_index, documented_series
 from .mapview import short_name
 
@@ -62,10 +63,6 @@ class Line:
 # --- the data --------------------------------------------------------------------------------
 
 
-def _us_agreements(model: TradeBlocsModel) -> list[str]:
-    return [iid for iid, inst in model.insts.items() if inst.kind == "us_agreement"]
-
-
 def documented(model: TradeBlocsModel) -> dict[str, list[float]]:
     """The record over the scenario's whole span (cached on the model: it never changes):
     bloc sizes, US FTAs in force and the alignment index, at the start of every quarter."""
@@ -75,9 +72,9 @@ def documented(model: TradeBlocsModel) -> dict[str, list[float]]:
     cal = model.calendar
     full = [cal.time(k) for k in range(cal.n_steps + 1)]
     blocs = [b for b in PLOT_BLOCS if b in model.insts]
-    out: dict[str, list[float]] = dict(documented_series(full, _us_agreements(model), blocs))
+    out: dict[str, list[float]] = dict(documented_series(full, us_deal_ids(model.insts), blocs))
     gdp = {s.iso3: [model.tables.trade_row(s.iso3, int(t))["gdp_usd_bn"] for t in full] for s in model.states}
-    idx = documented_alignment_index(full, gdp, _us_agreements(model), ALIGNMENT_SCORE)
+    idx = documented_alignment_index(full, gdp, us_deal_ids(model.insts), ALIGNMENT_SCORE)
     if idx:
         out["us_alignment_index"] = idx
     model._tb_documented = out
@@ -322,7 +319,7 @@ def charts_html(model: TradeBlocsModel, twin: TradeBlocsModel | None = None) -> 
         )
     out.append(
         '<div class="tb-muted tb-chart-note">dotted: documented history '
-        "(analysis/data/history_events.csv); grey rule: now</div>"
+        "(sim/data/history_events.csv); grey rule: now</div>"
     )
     return "".join(out)
 
