@@ -449,7 +449,8 @@ def main(args: argparse.Namespace) -> int:
         print(
             f"interrupted: the population of the last finished generation is saved in "
             f"{args.report_dir}/checkpoint-*.json; continue with: tradeblocs "
-            + " ".join(shlex.quote(a) for a in argv) + " --resume",
+            + " ".join(shlex.quote(a) for a in argv)
+            + " --resume",
             file=sys.stderr,
         )
         return 130

@@ -63,9 +63,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="a folder of your own scenario files, searched for bare names before the shipped "
         "ones (repeatable; also $TRADEBLOCS_SCENARIOS)",
     )
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
-    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
     for name, (module, help_) in COMMANDS.items():
         if name == command:
             mod = importlib.import_module(module)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 from . import decision as rules
-from . import us_policy
-from .institutions import CODE, CODES, STAGE_RANK, InstitutionState
+from . import us_deal, us_policy
+from .institutions import CODE, CODES, InstitutionState
 
 if TYPE_CHECKING:
     from .model import TradeBlocsModel
@@ -95,26 +95,13 @@ class LatinState(mesa.Agent):
 
     @property
     def fta_stage(self) -> int:
-        """Furthest stage (0 none .. 6 in force) of any agreement with the US."""
-        return int(self.model.us_deal_stage()[self.index])
+        """Furthest stage (0 none .. 6 in force) of any agreement with the US (sim/us_deal.py)."""
+        return us_deal.us_stage(self.status, self.model.us_deal_ids)
 
     @property
     def alignment(self) -> str:
-        """Map category: a counter-hegemonic bloc's (``alba``) before any US deal, a US deal in
-        force (``us_fta``) or in the making (``us_fta_pending``) before a customs union's
-        (``mercosur``), else ``none``. Blocs name their category (``map_category``)."""
-        m = self.model
-        cats = m.map_categories(self.index)
-        if "alba" in cats:
-            return "alba"
-        stage = self.fta_stage
-        if stage == STAGE_RANK["in_force"]:
-            return "us_fta"
-        if stage >= STAGE_RANK["negotiating"]:
-            return "us_fta_pending"
-        if "mercosur" in cats:
-            return "mercosur"
-        return "none"
+        """Map category: alba, us_fta, us_fta_pending, mercosur or none (us_deal.alignment)."""
+        return us_deal.alignment(self.status, self.model.us_deal_ids, self.model.map_categories)
 
     @property
     def memberships(self) -> str:
@@ -202,4 +189,3 @@ class UnitedStates(mesa.Agent):
                 if contestation > limit and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy):
                     m.set_status(state, m._ids[j], "sanctioned", actor="USA")
         m.bring_into_force()
-

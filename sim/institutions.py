@@ -40,12 +40,6 @@ IS_IN_FORCE = status_mask({"in_force"})
 IS_PREFERENCE_HELD = status_mask({"member", "sanctioned"})
 
 
-def is_us_deal(kind: str, includes_us: bool) -> bool:
-    """An agreement with the United States: any institution the US is in, except a unilateral
-    preference programme (which the US grants, not negotiates)."""
-    return includes_us and kind != "preference"
-
-
 @dataclass
 class InstitutionState:
     """One institution during a run."""

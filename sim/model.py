@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 
 from . import decision as rules
-from . import dynamics, us_policy
+from . import dynamics, us_deal, us_policy
 from . import moves as mv
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
@@ -38,7 +38,6 @@ from .institutions import (
     IS_US_TALKS,
     IS_US_TEXT,
     InstitutionState,
-    is_us_deal,
 )
 from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
@@ -177,9 +176,13 @@ class TradeBlocsModel(mesa.Model):
         scope = self._scope.astype(float)
         #: the scope as numbers, and how many others each state could meet in each institution
         self._scope_float = (scope, np.maximum(scope.sum(axis=0) - scope, 1.0))
-        self._sponsor_row = np.array([self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self._specs])
+        self._sponsor_row = np.array(
+            [self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self._specs]
+        )
         #: (column, sponsor's row) of the blocs a sponsor in the run pays for
-        self._sponsors = [(j, int(r)) for j, r in enumerate(self._sponsor_row) if r >= 0 and self._is["sponsored"][j]]
+        self._sponsors = [
+            (j, int(r)) for j, r in enumerate(self._sponsor_row) if r >= 0 and self._is["sponsored"][j]
+        ]
 
         # leaders and the election calendar
         t0 = self.calendar.start
@@ -201,7 +204,9 @@ class TradeBlocsModel(mesa.Model):
                 state = self.by_iso[st.country]
                 self.set_status(state, st.institution, st.status, action="initial", log=False)
                 if st.since:
-                    self.since[self._idx[st.country], self._col[st.institution]] = self.calendar.step_of(st.since)
+                    self.since[self._idx[st.country], self._col[st.institution]] = self.calendar.step_of(
+                        st.since
+                    )
                     self._open_spell[(st.country, st.institution)]["start"] = st.since
         for inst in self.insts.values():
             if inst.founded:
@@ -235,7 +240,7 @@ class TradeBlocsModel(mesa.Model):
             "preference": kind == "preference",
             "bloc": kind == "bloc",
             "approval": np.array([s.accession == "approval" for s in self._specs]),
-            "us_deal": np.array([is_us_deal(i.kind, i.includes_us) for i in insts], dtype=bool),
+            "us_deal": np.array([us_deal.is_us_deal(i.kind, i.includes_us) for i in insts], dtype=bool),
             "includes_us": includes_us,
             "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in self._specs]),
             "has_markets_of_members": np.array(["members" in i.markets for i in insts]),
@@ -253,15 +258,18 @@ class TradeBlocsModel(mesa.Model):
             lcd=np.array([s.political_model == "lowest_common_denominator" for s in self._specs]),
         )
         self._orientation = np.array([i.orientation for i in insts])
-        self._map_category = [s.map_category for s in self._specs]
-        self._us_talks_cols = frozenset(np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist())
+        #: the US deals (sim/us_deal.py) and the map categories blocs give their members
+        self.us_deal_ids = us_deal.us_deal_ids(self.insts)
+        self.map_categories = us_deal.map_categories(sc.institutions)
+        self._us_talks_cols = frozenset(
+            np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist()
+        )
         self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
         self._move_tables: tuple = (None, None)
         self._aid_memo: tuple = (None, None)
         self._affinity_memo: tuple = (None, None)
         self._us_deal_cols = np.flatnonzero(self._is["us_deal"])
         self._preference_cols = np.flatnonzero(self._is["preference"])
-        self._includes_us_cols = np.flatnonzero(self._is["includes_us"])
         self._exclusive: dict[int, list[int]] = {}
         for c in sc.compatibility:
             self._exclusive.setdefault(self._col[c.a], []).append(self._col[c.b])
@@ -412,7 +420,7 @@ class TradeBlocsModel(mesa.Model):
             self.since[i, j] = self.steps_done
         if (
             self._is["preference"][j]
-            or (self._is["includes_us"][j] and "in_force" in (old, status))
+            or (self._is["us_deal"][j] and "in_force" in (old, status))
             or (self._is["sponsored"][j] and self._sponsor_row[j] == i)
         ):
             self._version += 1  # access at risk, preferences at risk or a sponsor's aid may move
@@ -467,7 +475,7 @@ class TradeBlocsModel(mesa.Model):
             **contrib,
         }
         self.set_status(state, iid, status, action=action, utility=u, terms=contrib)
-        if action == "signed" and self.insts[iid].includes_us:
+        if action == "signed" and self._is["us_deal"][self._col[iid]]:
             self.us_demand += self.p.demand_step  # each deal raises the bar for the next
             self._version += 1
 
@@ -506,7 +514,9 @@ class TradeBlocsModel(mesa.Model):
         text = IS_US_TEXT[self.status[:, self._us_deal_cols]].any(axis=1).astype(float)
         members = np.maximum(inn.sum(axis=0) - inn, 1.0)
         bloc = self._is["bloc"]
-        character = rules.bloc_character(self._orientation, dynamics.others_share(inn, text, members), self.p.bloc_drift)
+        character = rules.bloc_character(
+            self._orientation, dynamics.others_share(inn, text, members), self.p.bloc_drift
+        )
         self._character = np.where(bloc, character, self._orientation)
         self._gdp_share = np.where(bloc, dynamics.others_share(inn, gdp, total_gdp), 0.0)
         self.capacity = self.sponsor_capacity()
@@ -525,7 +535,7 @@ class TradeBlocsModel(mesa.Model):
         from the last refresh, each state's own position and statuses as they stand."""
         s = self.status
         prefs = IS_PREFERENCE_HELD[s[:, self._preference_cols]].any(axis=1)
-        in_force = (s[:, self._includes_us_cols] == CODE["in_force"]).any(axis=1)
+        in_force = (s[:, self._us_deal_cols] == CODE["in_force"]).any(axis=1)
         now = self.calendar.time(self.steps_done)
         upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
         at_risk = us_policy.preferences_at_risk(
@@ -621,13 +631,25 @@ class TradeBlocsModel(mesa.Model):
         out as options (n, 2k, -inf where none), the values and contributions they came from."""
         value, contrib = self.values()
         first, second = self.open_moves()
-        return first, second, mv.move_utilities(first, second, value, self.conflict(value), self.p.exit_cost), value, contrib
+        return (
+            first,
+            second,
+            mv.move_utilities(first, second, value, self.conflict(value), self.p.exit_cost),
+            value,
+            contrib,
+        )
 
     def _prepare_choices(self) -> None:
         """The quarter's options of every government and the cumulative logit weights each one
         draws against (rules.logit_choice, for all at once)."""
         first, second, utils, value, contrib = self.options()
-        self._choices = (first, second, utils, contrib, rules.cumulative_logit(utils, self.p.inertia, self.p.temperature))
+        self._choices = (
+            first,
+            second,
+            utils,
+            contrib,
+            rules.cumulative_logit(utils, self.p.inertia, self.p.temperature),
+        )
         self._choices_version = self._version
 
     def choose(self, state: LatinState) -> None:
@@ -692,7 +714,9 @@ class TradeBlocsModel(mesa.Model):
         value, _ = self.values()
         return float(self.conflict(value)[state.index, self._col[iid]])
 
-    def requirements_met(self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None) -> bool:
+    def requirements_met(
+        self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None
+    ) -> bool:
         """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``)."""
         return bool(self.requirements(inst.spec.requires if requires is None else requires)[state.index])
 
@@ -708,16 +732,7 @@ class TradeBlocsModel(mesa.Model):
 
     def us_deal_in_force(self) -> np.ndarray:
         """Which states have an agreement with the US in force."""
-        return (IS_IN_FORCE[self.status] & self._is["us_deal"]).any(axis=1)
-
-    def map_categories(self, i: int) -> set[str]:
-        """The map categories (``map_category``) of the blocs state ``i`` is a member of."""
-        return {self._map_category[j] for j, c in self.held[i].items() if c == CODE["member"] and self._map_category[j]}
-
-    def us_deal_stage(self) -> np.ndarray:
-        """Each state's furthest stage (0 none .. 6 in force) of any institution the US is in."""
-        stage = np.where(self.status <= CODE["in_force"], self.status, 0)
-        return np.where(self._is["includes_us"], stage, 0).max(axis=1)
+        return (self.status[:, self._us_deal_cols] == CODE["in_force"]).any(axis=1)
 
     # --- US policy -----------------------------------------------------------------------
 
@@ -803,7 +818,11 @@ class TradeBlocsModel(mesa.Model):
                 for pj in np.flatnonzero(self._is["preference"]):
                     if IS_PREFERENCE_HELD[self.status[i, pj]]:
                         self.set_status(
-                            state, self._ids[pj], None, action="lapsed", note="replaced by a free trade agreement"
+                            state,
+                            self._ids[pj],
+                            None,
+                            action="lapsed",
+                            note="replaced by a free trade agreement",
                         )
 
     # --- scheduled events ----------------------------------------------------------------
@@ -843,7 +862,9 @@ class TradeBlocsModel(mesa.Model):
             for s in self.states:
                 for j in np.flatnonzero(self._is["preference"]):
                     if IS_PREFERENCE_HELD[self.status[s.index, j]]:
-                        self.set_status(s, self._ids[j], None, action="lapsed", forced=True, note="programme expired")
+                        self.set_status(
+                            s, self._ids[j], None, action="lapsed", forced=True, note="programme expired"
+                        )
         # elections: terms starting in this step (the government in office at the start of the
         # run was installed with the state)
         for i, term in self._elections.get(t, ()):
@@ -861,9 +882,9 @@ class TradeBlocsModel(mesa.Model):
         for i, iso3 in enumerate(self._iso_list):
             for term in self.tables.terms.get(iso3, ()):
                 t = bisect.bisect_right(starts, term["start_t"]) - 1
-                if 0 <= t < cal.n_steps and term["start_t"] < starts[t + 1]:
-                    if t > 0 or term["start_t"] > cal.time(0) + eps:
-                        out.setdefault(t, []).append((i, term))
+                in_run = 0 <= t < cal.n_steps and term["start_t"] < starts[t + 1]
+                if in_run and (t > 0 or term["start_t"] > cal.time(0) + eps):  # not the first government
+                    out.setdefault(t, []).append((i, term))
         return out
 
     def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
@@ -982,19 +1003,28 @@ class TradeBlocsModel(mesa.Model):
             if acceding[j]:
                 for i in np.flatnonzero(self.status[:, j] == CODE["acceding"]):
                     distance = rules.political_distance(
-                        self.leaning_economic[rows], self.leaning_contestation[rows], self.economic[i], self.contestation[i]
+                        self.leaning_economic[rows],
+                        self.leaning_contestation[rows],
+                        self.economic[i],
+                        self.contestation[i],
                     )
                     if not (distance > p.approval_distance).any() and self.random.random() < rules.per_step(
                         p.accession_rate, spy
                     ):
                         self.set_status(
-                            self.states[i], inst.id, "member", action="joined", note="accession approved by all members"
+                            self.states[i],
+                            inst.id,
+                            "member",
+                            action="joined",
+                            note="accession approved by all members",
                         )
             # democratic clause: the others sanction (suspend) a member whose government came in
             # irregularly; "sanctioned" is their act, "suspended" the state's own
             if spec.democratic_clause and irregular:
                 for i in rows[self.irregular[rows]]:
-                    if self.status[i, j] == CODE["member"] and self.random.random() < rules.per_step(p.clause_rate, spy):
+                    if self.status[i, j] == CODE["member"] and self.random.random() < rules.per_step(
+                        p.clause_rate, spy
+                    ):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="democratic clause")
             if spec.democratic_clause and (sanctioned[j] or irregular):
                 for i in np.flatnonzero((self.status[:, j] == CODE["sanctioned"]) & ~self.irregular):
@@ -1033,7 +1063,10 @@ class TradeBlocsModel(mesa.Model):
             value, contrib = self.values()
             j = self._col[inst.id]
             values = {
-                s.iso3: (float(value[s.index, j]), {n: float(contrib[k][s.index, j]) for k, n in enumerate(rules.TERMS)})
+                s.iso3: (
+                    float(value[s.index, j]),
+                    {n: float(contrib[k][s.index, j]) for k, n in enumerate(rules.TERMS)},
+                )
                 for s in self.states
                 if s.iso3 in inst.scope
             }
@@ -1062,7 +1095,9 @@ class TradeBlocsModel(mesa.Model):
 
     def _lobby_target(self) -> np.ndarray:
         """The export lobby's stake (rules.lobby_stake), per state."""
-        return rules.lobby_stake(self.share_us, self.exports_gdp, self.state_exports, self.free_zone, self.p.lobby_scale)
+        return rules.lobby_stake(
+            self.share_us, self.exports_gdp, self.state_exports, self.free_zone, self.p.lobby_scale
+        )
 
     def _trade_year(self, year: int) -> tuple[np.ndarray, ...]:
         """GDP, exports and the three export shares of every state in ``year`` (cached per run)."""
@@ -1090,7 +1125,7 @@ class TradeBlocsModel(mesa.Model):
         dlog = math.log(china_now / self._china(year_next - 1)) * self.scenario.exogenous.china_strength
         if self.calendar.year(t) != year_next:
             self._set_economy(year_next)
-        deal = (IS_IN_FORCE[self.status] & self._is["includes_us"]).any(axis=1)
+        deal = self.us_deal_in_force()
         share_us, share_region = dynamics.trade_creation(
             self.share_us, self.share_china, self.share_region, deal, rules.per_step(p.trade_creation, spy)
         )

@@ -62,7 +62,9 @@ def move_table(
     second = np.full((len(CODES), k), NONE)
     join = ~preference & ~hemispheric & (~us_agreement | takes_requests)
     first[0] = np.where(
-        join, np.where(us_agreement, MOVE["requested"], np.where(approval, MOVE["acceding"], MOVE["joined"])), NONE
+        join,
+        np.where(us_agreement, MOVE["requested"], np.where(approval, MOVE["acceding"], MOVE["joined"])),
+        NONE,
     )
     first[CODE["member"]] = MOVE["left"]
     second[CODE["member"]] = np.where(can_lapse, MOVE["suspended"], NONE)
@@ -77,7 +79,10 @@ def move_table(
 
 
 def open_moves(
-    tables: tuple[np.ndarray, np.ndarray], status: np.ndarray, available: np.ndarray, requirements_met: np.ndarray
+    tables: tuple[np.ndarray, np.ndarray],
+    status: np.ndarray,
+    available: np.ndarray,
+    requirements_met: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The first and second move of each state (rows) in each institution (columns), from the
     move tables: ``available`` where the institution is open and the state in its scope; a

@@ -49,16 +49,28 @@ def us_stage(statuses: Mapping[str, str], us_ids: Iterable[str]) -> int:
     return max((STAGE_RANK.get(statuses.get(iid, ""), 0) for iid in us_ids), default=0)
 
 
-def alignment(statuses: Mapping[str, str], us_ids: Iterable[str]) -> str:
-    """The map category of a state's statuses (``alba``, ``us_fta``, ``us_fta_pending``,
-    ``mercosur``, ``none``), by the precedence of the model's ``LatinState.alignment``."""
-    if statuses.get("ALBA") == "member":
+def map_categories(institutions: Mapping[str, Any]) -> dict[str, str]:
+    """Institution id -> the map category its members get (``map_category``), where it has one."""
+    out = {}
+    for iid, inst in institutions.items():
+        cat = _field(getattr(inst, "spec", inst), "map_category")  # a run-time object holds its spec
+        if cat:
+            out[iid] = cat
+    return out
+
+
+def alignment(statuses: Mapping[str, str], us_ids: Iterable[str], categories: Mapping[str, str]) -> str:
+    """The map category of a state's statuses: a counter-hegemonic bloc's (``alba``) before any
+    US deal, a US deal in force (``us_fta``) or in the making (``us_fta_pending``) before a
+    customs union's (``mercosur``), else ``none``. ``categories``: map_categories."""
+    member_of = {categories[iid] for iid, st in statuses.items() if st == "member" and iid in categories}
+    if "alba" in member_of:
         return "alba"
     stage = us_stage(statuses, us_ids)
     if stage == STAGE_RANK[IN_FORCE]:
         return "us_fta"
     if stage >= STAGE_RANK["negotiating"]:
         return "us_fta_pending"
-    if statuses.get("MERCOSUR") == "member":
+    if "mercosur" in member_of:
         return "mercosur"
     return "none"

@@ -125,9 +125,11 @@ def test_a_us_deal_includes_the_us_and_is_no_preference(baseline) -> None:
 def test_the_map_category_rule_is_the_models(baseline_run) -> None:
     us = us_deal_ids(baseline_run.insts)
     for s in baseline_run.states:
-        assert alignment(s.status, us) == s.alignment, s.iso3
-    assert alignment({"US_FTA": "concluded"}, ["US_FTA"]) == "us_fta_pending"
-    assert alignment({"MERCOSUR": "acceding"}, ["US_FTA"]) == "none"
+        assert alignment(s.status, us, baseline_run.map_categories) == s.alignment, s.iso3
+    cats = {"MERCOSUR": "mercosur"}
+    assert alignment({"US_FTA": "concluded"}, ["US_FTA"], cats) == "us_fta_pending"
+    assert alignment({"MERCOSUR": "acceding"}, ["US_FTA"], cats) == "none"
+    assert alignment({"MERCOSUR": "member"}, ["US_FTA"], cats) == "mercosur"
 
 
 # --- headline outcomes -------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from tradeblocs.sim.model import DEFAULT_SCENARIO
 from tradeblocs.sim.palette import ALIGNMENT_COLORS, ALIGNMENT_LABELS
+from tradeblocs.sim.scenario import load_scenario
+from tradeblocs.sim.us_deal import map_categories
 from tradeblocs.sim.viz import history, make_map, mapview, panels
 from tradeblocs.sim.viz.controls import (
     SCENARIO_ENV,
@@ -223,17 +225,21 @@ def test_downloads_are_csv_of_the_run_so_far(model: VizModel) -> None:
     assert panels.map_png(model, dpi=30)[:4] == b"\x89PNG"
 
 
+#: the map categories the shipped scenarios give their blocs
+CATEGORIES = map_categories(load_scenario("baseline_2003_2016").institutions)
+
+
 def test_documented_alignment_of_the_record() -> None:
     us = ["US_FTA", "NAFTA", "CAFTA_DR"]
-    cat = history.documented_alignments(2012.0, ["VEN", "MEX", "BRA", "URY"], us)
+    cat = history.documented_alignments(2012.0, ["VEN", "MEX", "BRA", "URY"], us, CATEGORIES)
     assert cat == {"VEN": "alba", "MEX": "us_fta", "BRA": "mercosur", "URY": "mercosur"}
 
 
 def test_documented_alignment_counts_concluded_talks_as_pending() -> None:
     """Peru concluded its talks in December 2005 and signed in April 2006: in between it is a US
     deal pending, by the model's own stages, not out of it (the app's old table lacked the stage)."""
-    assert history.documented_alignments(2006.1, ["PER"], ["US_FTA"]) == {"PER": "us_fta_pending"}
-    assert history.documented_alignments(2006.1, ["PER"], []) == {"PER": "none"}
+    assert history.documented_alignments(2006.1, ["PER"], ["US_FTA"], CATEGORIES) == {"PER": "us_fta_pending"}
+    assert history.documented_alignments(2006.1, ["PER"], [], CATEGORIES) == {"PER": "none"}
 
 
 def test_map_bundles_the_us_arcs_and_cases_ties_by_contrast(model: VizModel) -> None:

@@ -47,19 +47,24 @@ def documented_series(
 
 
 def documented_alignments(
-    t: float, states: Iterable[str], us_agreements: Iterable[str], path: str | Path = HISTORY_CSV
+    t: float,
+    states: Iterable[str],
+    us_agreements: Iterable[str],
+    categories: Mapping[str, str],
+    path: str | Path = HISTORY_CSV,
 ) -> dict[str, str]:
     """Each state's map category in the record just before time ``t``, by the model's rule
     (``us_deal.alignment``). Every state "none" when the history file is missing."""
     held = by_state(statuses_before(t, path)) if Path(path).exists() else {}
     us = list(us_agreements)
-    return {iso3: alignment(held.get(iso3, {}), us) for iso3 in states}
+    return {iso3: alignment(held.get(iso3, {}), us, categories) for iso3 in states}
 
 
 def documented_alignment_index(
     times: Sequence[float],
     gdp: dict[str, Sequence[float]],
     us_agreements: Iterable[str],
+    categories: Mapping[str, str],
     scores: dict[str, float],
     path: str | Path = HISTORY_CSV,
 ) -> list[float]:
@@ -71,7 +76,7 @@ def documented_alignment_index(
     us = list(us_agreements)
     out = []
     for k, t in enumerate(times):
-        cat = documented_alignments(t, gdp, us, path)
+        cat = documented_alignments(t, gdp, us, categories, path)
         tot = sum(g[k] for g in gdp.values())
         val = sum(g[k] * scores[cat[iso]] for iso, g in gdp.items())
         out.append(val / tot if tot else 0.0)

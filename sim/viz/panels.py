@@ -22,7 +22,6 @@ from mesa.visualization.utils import force_update, update_counter
 from ..decision import TERMS
 from ..institutions import ACTIVE
 from ..palette import ALIGNMENT_LABELS, INSTITUTION_COLORS
-from ..us_deal import us_deal_ids
 from . import downloads
 from .clickmap import ClickableSvg
 from .history import documented_alignments
@@ -139,7 +138,7 @@ def jump_to(model: Any, k: int) -> None:
 def documented_now(model: TradeBlocsModel) -> dict[str, str]:
     """Each state's alignment in the record at the quarter shown."""
     t = model.calendar.time(min(model.steps_done, model.calendar.n_steps))
-    return documented_alignments(t, [s.iso3 for s in model.states], us_deal_ids(model.insts))
+    return documented_alignments(t, [s.iso3 for s in model.states], model.us_deal_ids, model.map_categories)
 
 
 # --- the map -----------------------------------------------------------------------------------

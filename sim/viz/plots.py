@@ -74,7 +74,7 @@ def documented(model: TradeBlocsModel) -> dict[str, list[float]]:
     blocs = [b for b in PLOT_BLOCS if b in model.insts]
     out: dict[str, list[float]] = dict(documented_series(full, us_deal_ids(model.insts), blocs))
     gdp = {s.iso3: [model.tables.trade_row(s.iso3, int(t))["gdp_usd_bn"] for t in full] for s in model.states}
-    idx = documented_alignment_index(full, gdp, us_deal_ids(model.insts), ALIGNMENT_SCORE)
+    idx = documented_alignment_index(full, gdp, model.us_deal_ids, model.map_categories, ALIGNMENT_SCORE)
     if idx:
         out["us_alignment_index"] = idx
     model._tb_documented = out
