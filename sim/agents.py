@@ -111,10 +111,7 @@ class LatinState(mesa.Agent):
 
     def terms_for(self, inst: InstitutionState) -> dict[str, float]:
         """The six raw terms of membership of ``inst`` for this state, now."""
-        m = self.model
-        terms = rules.term_table(m.situation(), m.catalogue, m.p, m.us_demand)
-        j = m._col[inst.id]
-        return {t: float(terms[n][self.index, j]) for n, t in enumerate(rules.TERMS)}
+        return self.model.raw_terms(self, inst.id)
 
     def value_of(self, inst: InstitutionState) -> tuple[float, dict[str, float]]:
         """Utility of membership and each term's weighted contribution."""

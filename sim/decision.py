@@ -28,7 +28,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
+from numba import njit
+
+#: A rule of the theory: a small pure function of numbers, compiled (numba) so that
+#: sim/kernels.py can apply it to every state and institution in one pass; it is called from
+#: Python just the same.
+rule = njit(cache=True)
 
 TERMS = ("econ", "coercion", "influence", "ideology", "peer", "cost")
 
@@ -61,12 +66,14 @@ class Weights:
 # --- a government's position: two axes ------------------------------------------------------
 
 
+@rule
 def us_stance(contestation: float) -> float:
     """From contestation of the United States in [0, 1] to a stance in [-1, 1]: the moderate
     left that trades with the US stands near +1, the contestatory left that built ALBA near -1."""
     return 1.0 - 2.0 * contestation
 
 
+@rule
 def political_distance(econ_a: float, contest_a: float, econ_b: float, contest_b: float) -> float:
     """Distance in [0, 1] between two positions, both axes counting equally."""
     return (abs(econ_a - econ_b) / 2.0 + abs(contest_a - contest_b)) / 2.0
@@ -75,12 +82,14 @@ def political_distance(econ_a: float, contest_a: float, econ_b: float, contest_b
 # --- the six terms -------------------------------------------------------------------------
 
 
+@rule
 def econ_gain(market_share: float, trade_content: float, aid: float = 0.0) -> float:
     """Market access: the share of exports an institution covers times how much trade it frees,
     plus any aid a sponsor pays members (ALBA's oil money)."""
     return market_share * trade_content + aid
 
 
+@rule
 def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_with_deals: float) -> float:
     """What a state stands to lose by staying out of a US deal (Hirschman's supply effect).
 
@@ -91,18 +100,23 @@ def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_wit
     return share_us * (preferences_at_risk + neighbours_with_deals)
 
 
+@rule
 def access_at_risk(deal_in_force: bool, preferences: bool, mfn_risk: float) -> float:
     """How much of a state's access to the US market Washington can withdraw at will: none once
     a treaty binds it, all of it under unilateral preferences, ``mfn_risk`` otherwise."""
-    return np.where(deal_in_force, 0.0, np.where(preferences, 1.0, mfn_risk))
+    if deal_in_force:
+        return 0.0
+    return 1.0 if preferences else mfn_risk
 
 
+@rule
 def coercion_bloc(share_us: float, orientation: float, at_risk: float = 1.0) -> float:
     """Joining a bloc set against the US risks the US market, as far as the US can withdraw
     access (negative); a bloc friendly to the US carries no such risk."""
-    return share_us * at_risk * np.minimum(0.0, orientation)
+    return share_us * at_risk * min(0.0, orientation)
 
 
+@rule
 def lobby_stake(
     share_us: float, exports_gdp: float, state_share: float, free_zone_share: float, scale: float
 ) -> float:
@@ -110,15 +124,17 @@ def lobby_stake(
     exports relative to GDP, counting only private firms' domestic value added; state exporters
     and free-zone assembly plants are not a domestic lobby."""
     domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)
-    return np.minimum(1.0, share_us * exports_gdp * domestic_private * scale)
+    return min(1.0, share_us * exports_gdp * domestic_private * scale)
 
 
+@rule
 def influence(lobby: float, orientation: float) -> float:
     """The export lobby pulls toward institutions friendly to the US market and against
     those hostile to it (Hirschman's influence effect)."""
     return lobby * orientation
 
 
+@rule
 def ideology_affinity(
     economic: float,
     contestation: float,
@@ -139,17 +155,20 @@ def ideology_affinity(
     return political_weight * ((1.0 - economic_share) * political + economic_share * market) + lcd_appeal
 
 
+@rule
 def political_weight(members_gdp_share: float, weight: float) -> float:
     """Accession is political as well as economic: a bloc holding a large share of the region's
     GDP offers its members a voice (1 + weight x share)."""
     return 1.0 + weight * members_gdp_share
 
 
+@rule
 def peer_pressure(peers_in: float) -> float:
     """Domino effect: the affinity-weighted share of neighbours already in, in [0, 1]."""
     return peers_in
 
 
+@rule
 def sovereignty_cost(depth: float, contestation: float, orientation: float = 1.0) -> float:
     """Depth of commitments, felt more by a government that contests the US the closer the
     institution stands to the US: autonomy means autonomy from the hegemon, so binding oneself
@@ -166,6 +185,7 @@ def sovereignty_cost(depth: float, contestation: float, orientation: float = 1.0
 SUSPENSION_SHARE = 0.5
 
 
+@rule
 def suspend_utility(value: float, exit_cost: float) -> float:
     """Utility of suspending one's participation in an institution worth ``value`` to stay in:
     what staying would have given is given up (minus ``value``), at a share of the exit cost
@@ -173,6 +193,7 @@ def suspend_utility(value: float, exit_cost: float) -> float:
     return -value - SUSPENSION_SHARE * exit_cost
 
 
+@rule
 def leave_suspended_utility(value: float, exit_cost: float) -> float:
     """Utility of formally leaving an institution whose participation the state has already
     suspended: the rest of the exit cost, so that suspending then leaving costs what leaving
@@ -183,19 +204,22 @@ def leave_suspended_utility(value: float, exit_cost: float) -> float:
 # --- the bloc, the sponsor, the US Congress ------------------------------------------------
 
 
+@rule
 def bloc_character(orientation: float, others_with_us_deals: float, drift: float) -> float:
     """What a bloc is, as one member sees it: its political model, pulled toward the hegemon as
     the other members conclude deals with the US (Venezuela and the CAN, Kat 2022)."""
     return orientation + drift * others_with_us_deals * (1.0 - orientation)
 
 
+@rule
 def oil_bill(net_imports_kbd: float, oil_price: float, gdp_usd_bn: float) -> float:
     """The oil-import bill as a share of GDP (zero for a net exporter)."""
-    bill = np.asarray(np.maximum(0.0, net_imports_kbd) * 365.0 * oil_price / 1e6, dtype=float)
-    gdp = np.asarray(gdp_usd_bn, dtype=float)
-    return np.divide(bill, gdp, out=np.zeros(np.broadcast(bill, gdp).shape), where=gdp > 0.0)
+    if gdp_usd_bn <= 0.0:
+        return 0.0
+    return max(0.0, net_imports_kbd) * 365.0 * oil_price / 1e6 / gdp_usd_bn
 
 
+@rule
 def sponsor_aid(capacity: float, bill: float, reference_bill: float) -> float:
     """An oil sponsor's aid follows need (PetroCaribe): what it can spend, in proportion to the
     member's oil-import bill relative to a reference bill."""
@@ -226,94 +250,6 @@ def weigh(terms: dict[str, float], w: Weights) -> dict[str, float]:
 
 def utility(contributions: dict[str, float]) -> float:
     return sum(contributions.values())
-
-
-@dataclass(frozen=True, slots=True)
-class Situation:
-    """What every state knows of every institution in one quarter, as arrays: states are rows
-    (n), institutions columns (k). ``orientation`` is each institution's character as each state
-    sees it (a bloc's drifts with its members' US deals); ``members_market``, ``members_gdp`` and
-    ``peers`` are the shares of exports, of the region's GDP and of like-minded neighbours the
-    other members hold."""
-
-    share_us: np.ndarray  # (n,)
-    share_china: np.ndarray  # (n,)
-    lobby: np.ndarray  # (n,)
-    economic: np.ndarray  # (n,)
-    contestation: np.ndarray  # (n,)
-    access_at_risk: np.ndarray  # (n,) see access_at_risk
-    preferences_at_risk: np.ndarray  # (n,) unilateral preferences that can lapse or be withdrawn
-    neighbours_with_deals: np.ndarray  # (n,)
-    aid: np.ndarray  # (n, k) a sponsor's aid to each state in each institution (sponsor_aid)
-    orientation: np.ndarray  # (n, k)
-    members_market: np.ndarray  # (n, k)
-    members_gdp: np.ndarray  # (n, k) zero outside blocs
-    peers: np.ndarray  # (n, k)
-
-
-@dataclass(frozen=True, slots=True)
-class Catalogue:
-    """The institutions' fixed features as columns (k,), in the model's institution order."""
-
-    market_us: np.ndarray  # how many times its markets count the US (0 or 1)
-    market_china: np.ndarray
-    market_members: np.ndarray
-    trade_content: np.ndarray
-    depth: np.ndarray  # before the US's rising demands
-    us_agreement: np.ndarray  # bool: a bilateral agreement with the US (its depth rises)
-    includes_us: np.ndarray  # bool
-    preference: np.ndarray  # bool: a unilateral US preference programme
-    economic_lean: np.ndarray
-    lcd: np.ndarray  # bool: a lowest-common-denominator forum
-
-
-def term_table(sit: Situation, cat: Catalogue, p, us_demand: float) -> tuple[np.ndarray, ...]:
-    """The six raw terms (TERMS order) of membership of every institution for every state:
-    the functions above, applied to whole arrays at once. ``p`` holds the scenario's
-    parameters (lcd_appeal, economic_share, political_weight). Six arrays (n, k)."""
-    orient = sit.orientation
-    market = (
-        cat.market_us * sit.share_us[:, None]
-        + cat.market_china * sit.share_china[:, None]
-        + cat.market_members * sit.members_market
-    )
-    coercion = np.where(
-        cat.includes_us,
-        np.where(
-            cat.preference,
-            0.0,
-            coercion_us_deal(sit.share_us, sit.preferences_at_risk, sit.neighbours_with_deals)[:, None],
-        ),
-        coercion_bloc(sit.share_us[:, None], orient, sit.access_at_risk[:, None]),
-    )
-    weight = np.where(cat.includes_us, 1.0, political_weight(sit.members_gdp, p.political_weight))
-    depth = cat.depth + np.where(cat.us_agreement, us_demand, 0.0)
-    return (
-        econ_gain(market, cat.trade_content, sit.aid),
-        coercion,
-        influence(sit.lobby[:, None], orient),
-        ideology_affinity(
-            sit.economic[:, None],
-            sit.contestation[:, None],
-            orient,
-            cat.economic_lean,
-            p.economic_share,
-            np.where(cat.lcd, p.lcd_appeal, 0.0),
-            weight,
-        ),
-        peer_pressure(sit.peers),
-        sovereignty_cost(depth, sit.contestation[:, None], orient),
-    )
-
-
-def weigh_table(terms: tuple[np.ndarray, ...], w: Weights) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Each term's weighted contribution (cost with a minus sign) and their sum, the utility of
-    membership, for whole tables at once."""
-    c = tuple(
-        wt * t
-        for wt, t in zip((w.econ, w.coercion, w.influence, w.ideology, w.peer, -w.cost), terms, strict=True)
-    )
-    return c, c[0] + c[1] + c[2] + c[3] + c[4] + c[5]
 
 
 # --- what each move is worth ----------------------------------------------------------------
@@ -357,23 +293,6 @@ def logit_choice(utilities: list[float], stay: float, temperature: float, u: flo
         if u < acc:
             return i
     return len(ws) - 1
-
-
-def cumulative_logit(utilities: np.ndarray, stay: float, temperature: float) -> tuple[list, list, np.ndarray]:
-    """logit_choice for many states at once: ``utilities`` (n, m), -inf where a move is not open.
-    Returns each state's cumulative choice probabilities (staying first, then each option: a
-    uniform draw below the first stays put, else picks the first option whose cumulative
-    probability passes it), the last open option (taken if rounding leaves a draw above them
-    all), and which states have any option."""
-    n, m = utilities.shape
-    full = np.empty((n, m + 1))
-    full[:, 0] = stay
-    full[:, 1:] = utilities
-    w = np.exp((full - full.max(axis=1, keepdims=True)) / temperature)
-    cum = np.cumsum(w, axis=1)
-    is_open = np.isfinite(utilities)
-    last = m - 1 - np.argmax(is_open[:, ::-1], axis=1)
-    return (cum / cum[:, -1:]).tolist(), last.tolist(), is_open.any(axis=1).tolist()
 
 
 def per_step(yearly: float, steps_per_year: int) -> float:

@@ -3,51 +3,36 @@ states see of each other and of the blocs. Pure functions of arrays (one entry p
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import decision as rules
+from .decision import rule
 
 
-def affinity(economic: np.ndarray, contestation: np.ndarray) -> np.ndarray:
-    """How like-minded each pair of governments is (1 - political distance), zero with itself:
-    like-minded neighbours count fully as peers, ideological opposites hardly at all."""
-    aff = 1.0 - rules.political_distance(
-        economic[:, None], contestation[:, None], economic[None, :], contestation[None, :]
-    )
-    np.fill_diagonal(aff, 0.0)
-    return aff
-
-
-def others_share(inn: np.ndarray, weights: np.ndarray, denominator: np.ndarray | float) -> np.ndarray:
-    """For each state (rows) and institution (columns): the other members' total of ``weights``
-    (a per-state vector), over ``denominator``."""
-    return (weights @ inn - inn * weights[:, None]) / denominator
-
-
+@rule
 def trade_creation(
-    share_us: np.ndarray, share_china: np.ndarray, share_region: np.ndarray, deal: np.ndarray, rate: float
-) -> tuple[np.ndarray, np.ndarray]:
+    share_us: float, share_china: float, share_region: float, deal_in_force: bool, rate: float
+) -> tuple[float, float]:
     """A US deal in force pulls exports toward the US, out of the region and the rest of the
     world in proportion to their size (``rate`` per step). Returns the new US and regional
     shares."""
     others = 1.0 - share_us - share_china
-    moves = deal & (others > 1e-12)
-    safe = np.where(moves, others, 1.0)
-    d_us = rate * safe
-    region = np.where(moves, share_region * (1.0 - d_us / safe), share_region)
-    return np.where(moves, share_us + d_us, share_us), region
+    if not deal_in_force or others <= 1e-12:
+        return share_us, share_region
+    d_us = rate * others
+    return share_us + d_us, share_region * (1.0 - d_us / others)
 
 
+@rule
 def china_pull(
-    share_china: np.ndarray, commodity: np.ndarray, pull: float, dlog: float, steps_per_year: int, cap: float
-) -> np.ndarray:
+    share_china: float, commodity: float, pull: float, dlog: float, steps_per_year: int, cap: float
+) -> float:
     """China's demand (its import growth ``dlog``, in logs) moves a commodity exporter's share of
     exports to China, never beyond ``cap``."""
     cn = share_china + pull * commodity * dlog / steps_per_year * (1.0 - share_china)
-    return np.minimum(cap, np.maximum(0.0, cn))
+    return min(cap, max(0.0, cn))
 
 
-def adjust(current: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
+@rule
+def adjust(current: float, target: float, rate: float) -> float:
     """Close a share ``rate`` of the gap to ``target``: the lobby toward its stake, the
     electorate's leaning toward the government's position."""
     return current + rate * (target - current)

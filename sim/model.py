@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 
 from . import decision as rules
-from . import dynamics, us_deal, us_policy
+from . import dynamics, kernels, us_deal, us_policy
 from . import moves as mv
 from .agents import LatinState, UnitedStates
 from .dates import parse_date
@@ -113,6 +113,8 @@ class TradeBlocsModel(mesa.Model):
         self.p = sc.parameters
         p = self.p
         self.weights = rules.Weights(p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost)
+        #: the weights in TERMS order, cost with its minus sign (rules.weigh)
+        self._weights = np.array([p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, -p.w_cost])
         self.calendar = sc.calendar()
         self._policy_calendar()
         d = sc.data
@@ -245,7 +247,7 @@ class TradeBlocsModel(mesa.Model):
             "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in self._specs]),
             "has_markets_of_members": np.array(["members" in i.markets for i in insts]),
         }
-        self.catalogue = rules.Catalogue(
+        self.catalogue = kernels.Catalogue(
             market_us=count("us"),
             market_china=count("china"),
             market_members=count("members"),
@@ -267,7 +269,6 @@ class TradeBlocsModel(mesa.Model):
         self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
         self._move_tables: tuple = (None, None)
         self._aid_memo: tuple = (None, None)
-        self._affinity_memo: tuple = (None, None)
         self._us_deal_cols = np.flatnonzero(self._is["us_deal"])
         self._preference_cols = np.flatnonzero(self._is["preference"])
         self._exclusive: dict[int, list[int]] = {}
@@ -275,12 +276,12 @@ class TradeBlocsModel(mesa.Model):
             self._exclusive.setdefault(self._col[c.a], []).append(self._col[c.b])
             self._exclusive.setdefault(self._col[c.b], []).append(self._col[c.a])
         self.exclusive = {self._ids[j]: {self._ids[e] for e in es} for j, es in self._exclusive.items()}
-        #: the exclusive pairs as (the column held, a matrix adding its cost into the column joined)
+        #: the exclusive pairs as two columns: the institution held, the one joined
         pairs = [(e, j) for j, es in self._exclusive.items() for e in es]
-        into = np.zeros((len(pairs), len(insts)))
-        for n, (_, j) in enumerate(pairs):
-            into[n, j] = 1.0
-        self._exclusive_pairs = (np.array([e for e, _ in pairs], dtype=int), into)
+        self._exclusive_pairs = (
+            np.array([e for e, _ in pairs], dtype=np.int64),
+            np.array([j for _, j in pairs], dtype=np.int64),
+        )
         cal = self.calendar
 
         def step(date: str | None) -> int | None:
@@ -487,77 +488,28 @@ class TradeBlocsModel(mesa.Model):
 
     # --- what states see -----------------------------------------------------------------
 
-    def _counts_in(self) -> np.ndarray:
-        """1.0 where a state counts as in an institution (talks count for US agreements)."""
-        s = self.status
-        return np.where(self._is["us_agreement"], IS_US_TALKS[s], IS_ACTIVE[s]).astype(float)
-
     def _refresh(self) -> None:
-        """Recompute per-step aggregates states read: peers, neighbours' deals, what blocs are."""
+        """Recompute per-step aggregates states read: peers, neighbours' deals, what blocs are
+        (kernels.aggregates)."""
         self.open_insts = [i for i in self.insts.values() if i.open]
-        inn = self._counts_in()
-        gdp = self.gdp
-        total_gdp = float(gdp.sum()) or 1.0
-        has_deal = np.minimum(1.0, inn[:, self._us_deal_cols].sum(axis=1))
-        self._neighbour_deals = (self._same_sub @ has_deal) / self._n_sub
         year = self.calendar.year(self.steps_done)
         through = self.scenario.exogenous.bilateral_through
         if through is not None:
             year = min(year, through)
-        bilateral = self.tables.bilateral_matrix(year, self._iso_list)
+        is_ = self._is
         scope, others = self._scope_float
-        self._peers = (self._affinity() @ (scope * inn)) / others
-        # exports going to the members (or, before any, to the states it could take in)
-        anyone = np.array([bool(i.members) for i in self.insts.values()])
-        self._market = bilateral @ np.where(anyone, inn, scope)
-        # a bloc as each state sees it: the other members' share of US deals and of the region's GDP
-        text = IS_US_TEXT[self.status[:, self._us_deal_cols]].any(axis=1).astype(float)
-        members = np.maximum(inn.sum(axis=0) - inn, 1.0)
-        bloc = self._is["bloc"]
-        character = rules.bloc_character(
-            self._orientation, dynamics.others_share(inn, text, members), self.p.bloc_drift
-        )
-        self._character = np.where(bloc, character, self._orientation)
-        self._gdp_share = np.where(bloc, dynamics.others_share(inn, gdp, total_gdp), 0.0)
+        self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = kernels.aggregates(
+            self.status, IS_US_TALKS, IS_ACTIVE, IS_US_TEXT,
+            is_["us_agreement"], is_["us_deal"], is_["bloc"],
+            scope, others, self.economic, self.contestation,
+            self.tables.bilateral_matrix(year, self._iso_list),
+            np.array([bool(i.members) for i in self.insts.values()]),
+            self._orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
+        )  # fmt: skip
         self.capacity = self.sponsor_capacity()
         self._version += 1
 
-    def _affinity(self) -> np.ndarray:
-        """How like-minded each pair of governments is (dynamics.affinity), recomputed only when
-        a government has changed."""
-        positions = np.concatenate([self.economic, self.contestation])
-        if self._affinity_memo[0] is None or not np.array_equal(self._affinity_memo[0], positions):
-            self._affinity_memo = (positions, dynamics.affinity(self.economic, self.contestation))
-        return self._affinity_memo[1]
-
-    def situation(self) -> rules.Situation:
-        """What every state knows now (sim/decision.py's Situation): the quarter's aggregates
-        from the last refresh, each state's own position and statuses as they stand."""
-        s = self.status
-        prefs = IS_PREFERENCE_HELD[s[:, self._preference_cols]].any(axis=1)
-        in_force = (s[:, self._us_deal_cols] == CODE["in_force"]).any(axis=1)
-        now = self.calendar.time(self.steps_done)
-        upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
-        at_risk = us_policy.preferences_at_risk(
-            prefs, now, upcoming, self.p.atpdea_horizon, self.p.certification_threat
-        )
-        return rules.Situation(
-            share_us=self.share_us,
-            share_china=self.share_china,
-            lobby=self.lobby,
-            economic=self.economic,
-            contestation=self.contestation,
-            access_at_risk=rules.access_at_risk(in_force, prefs, self.p.mfn_access_risk),
-            preferences_at_risk=at_risk,
-            neighbours_with_deals=self._neighbour_deals,
-            aid=self._aid(),
-            orientation=self._character,
-            members_market=self._market,
-            members_gdp=self._gdp_share,
-            peers=self._peers,
-        )
-
-    def _aid(self) -> np.ndarray | float:
+    def _aid(self) -> np.ndarray:
         """What each sponsor pays each state in its bloc: the sponsor values the leadership it
         buys (its capacity), the other states receive aid by their oil bill while it is in."""
         key = (self.steps_done, tuple(int(self.status[r, j]) for j, r in self._sponsors))
@@ -565,28 +517,40 @@ class TradeBlocsModel(mesa.Model):
             aid = np.zeros(self.status.shape)
             for (j, sponsor), code in zip(self._sponsors, key[1], strict=True):
                 if IS_ACTIVE[code]:
-                    aid[:, j] = rules.sponsor_aid(self.capacity, self.oil_bill(), self.p.oil_bill_reference)
+                    aid[:, j] = [
+                        rules.sponsor_aid(self.capacity, bill, self.p.oil_bill_reference) for bill in self.oil_bill()
+                    ]
                 aid[sponsor, j] = self.capacity
-            self._aid_memo = (key, aid if self._sponsors else 0.0)
+            self._aid_memo = (key, aid)
         return self._aid_memo[1]
 
-    def values(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
         """Every state's utility of membership of every institution now (n, k), and each term's
-        weighted contribution (six arrays, TERMS order)."""
+        weighted contribution (6, n, k, TERMS order): kernels.membership_values on the quarter's
+        aggregates (the last refresh) and each state's own position and statuses as they stand."""
         if self._values_memo[0] != self._version:
-            terms = rules.term_table(self.situation(), self.catalogue, self.p, self.us_demand)
-            contrib, value = rules.weigh_table(terms, self.weights)
-            self._values_memo = (self._version, (value, contrib))
-        return self._values_memo[1]
+            p, cat = self.p, self.catalogue
+            now = self.calendar.time(self.steps_done)
+            upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
+            value, contrib, raw = kernels.membership_values(
+                self.status, IS_PREFERENCE_HELD, CODE["in_force"],
+                self.share_us, self.share_china, self.lobby, self.economic, self.contestation,
+                self._neighbour_deals, self._aid(),
+                self._character, self._market, self._gdp_share, self._peers,
+                cat.market_us, cat.market_china, cat.market_members, cat.trade_content, cat.depth,
+                cat.us_agreement, self._is["us_deal"], cat.includes_us, cat.preference, cat.economic_lean, cat.lcd,
+                us_policy.preferences_at_risk(now, upcoming, p.atpdea_horizon, p.certification_threat),
+                p.mfn_access_risk, p.lcd_appeal, p.economic_share, p.political_weight, self.us_demand,
+                self._weights,
+            )  # fmt: skip
+            self._values_memo = (self._version, (value, contrib, raw))
+        return self._values_memo[1][:2]
 
-    def conflict(self, value: np.ndarray) -> np.ndarray:
-        """What joining each institution would cost each state in memberships exclusive with it:
-        what they are worth to it (if positive) and the cost of leaving them."""
-        held, into = self._exclusive_pairs
-        if not held.size:
-            return np.zeros(value.shape)
-        cost = np.where(self.status[:, held] != 0, np.maximum(0.0, value[:, held]) + self.p.exit_cost, 0.0)
-        return cost @ into
+    def raw_terms(self, state: LatinState, iid: str) -> dict[str, float]:
+        """The six terms of membership of ``iid`` for ``state`` now, before weighting."""
+        self.values()
+        raw = self._values_memo[1][2]
+        return {t: float(raw[n, state.index, self._col[iid]]) for n, t in enumerate(rules.TERMS)}
 
     def requirements(self, requires: list[str]) -> np.ndarray:
         """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
@@ -601,8 +565,8 @@ class TradeBlocsModel(mesa.Model):
                 ok &= IS_ACTIVE[s[:, self._col[r]]]
         return ok
 
-    def open_moves(self) -> tuple[np.ndarray, np.ndarray]:
-        """The first and second move open to each state in each institution (sim/moves.py)."""
+    def _move_tables_now(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        """This step's move tables (sim/moves.py) and where institutions are open to states."""
         insts = self.insts.values()
         key = (self.steps_done, tuple(i.open for i in insts))
         if self._move_tables[0] != key:
@@ -614,42 +578,32 @@ class TradeBlocsModel(mesa.Model):
                 takes, lapse, self.can_sign(),
             )  # fmt: skip
             self._move_tables = (key, (tables, np.array(key[1]) & self._scope))
-        tables, available = self._move_tables[1]
-        return mv.open_moves(tables, self.status, available, self._requirements_table())
+        return self._move_tables[1]
 
-    def _requirements_table(self) -> np.ndarray | bool:
+    def _requirements_table(self) -> np.ndarray:
         """Where each state meets each institution's requirements (True where none)."""
-        if not self._requiring:
-            return True
         req = np.ones(self.status.shape, dtype=bool)
         for j, requires in self._requiring:
             req[:, j] = self.requirements(requires)
         return req
 
-    def options(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every state's open moves: first and second move codes (n, k), their utilities laid
-        out as options (n, 2k, -inf where none), the values and contributions they came from."""
+    def options(self) -> tuple[np.ndarray, ...]:
+        """Every state's options now (kernels.options): first and second move codes (n, k),
+        their utilities as options (n, 2k, -inf where none), the logit's cumulative
+        probabilities, the last open option and who has any; then the values and contributions."""
         value, contrib = self.values()
-        first, second = self.open_moves()
-        return (
-            first,
-            second,
-            mv.move_utilities(first, second, value, self.conflict(value), self.p.exit_cost),
-            value,
-            contrib,
-        )
+        (first_table, second_table), available = self._move_tables_now()
+        out = kernels.options(
+            self.status, first_table, second_table, available, self._requirements_table(), value,
+            *self._exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS, self.p.inertia, self.p.temperature,
+        )  # fmt: skip
+        return (*out, value, contrib)
 
     def _prepare_choices(self) -> None:
-        """The quarter's options of every government and the cumulative logit weights each one
-        draws against (rules.logit_choice, for all at once)."""
-        first, second, utils, value, contrib = self.options()
-        self._choices = (
-            first,
-            second,
-            utils,
-            contrib,
-            rules.cumulative_logit(utils, self.p.inertia, self.p.temperature),
-        )
+        """The quarter's options of every government and the cumulative logit probabilities each
+        one draws against."""
+        first, second, utils, cumulative, last, has, value, contrib = self.options()
+        self._choices = (first, second, utils, contrib, (cumulative.tolist(), last.tolist(), has.tolist()))
         self._choices_version = self._version
 
     def choose(self, state: LatinState) -> None:
@@ -673,18 +627,18 @@ class TradeBlocsModel(mesa.Model):
         code = int((first, second)[slot][i, j])
         sign = float(mv.SIGN[code])
         # the terms of leaving are those of staying, negated
-        terms = {t: sign * float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
+        terms = {t: sign * float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
         self.record_choice(state, mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms)
 
     def state_options(self, state: LatinState) -> list[tuple[str, str, float, dict[str, float], int]]:
         """The moves open to ``state`` now, in the order it weighs them: (action, institution,
         utility, weighted terms of staying in, sign)."""
-        first, second, utils, value, contrib = self.options()
+        first, second, utils, _, _, _, value, contrib = self.options()
         i, out = state.index, []
-        for col in np.flatnonzero(np.isfinite(utils[state.index])):
+        for col in np.flatnonzero(np.isfinite(utils[i])):
             j, slot = divmod(int(col), 2)
             code = int((first, second)[slot][i, j])
-            terms = {t: float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
+            terms = {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
             out.append((mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms, int(mv.SIGN[code])))
         return out
 
@@ -692,7 +646,7 @@ class TradeBlocsModel(mesa.Model):
         """Utility to ``state`` of membership of ``iid`` now, and each term's contribution."""
         value, contrib = self.values()
         i, j = state.index, self._col[iid]
-        return float(value[i, j]), {t: float(contrib[n][i, j]) for n, t in enumerate(rules.TERMS)}
+        return float(value[i, j]), {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
 
     def market_in(self, iso3: str, iid: str) -> float:
         """Share of this state's exports that go to the institution's members (IMF DOTS)."""
@@ -712,7 +666,12 @@ class TradeBlocsModel(mesa.Model):
     def conflict_cost(self, state: LatinState, iid: str) -> float:
         """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
         value, _ = self.values()
-        return float(self.conflict(value)[state.index, self._col[iid]])
+        i, cost = state.index, 0.0
+        for other in self.exclusive.get(iid, ()):
+            e = self._col[other]
+            if self.status[i, e]:
+                cost += max(0.0, float(value[i, e])) + self.p.exit_cost
+        return cost
 
     def requirements_met(
         self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None
@@ -720,10 +679,10 @@ class TradeBlocsModel(mesa.Model):
         """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``)."""
         return bool(self.requirements(inst.spec.requires if requires is None else requires)[state.index])
 
-    def oil_bill(self) -> np.ndarray:
+    def oil_bill(self) -> list[float]:
         """Each state's oil-import bill as a share of its GDP this year."""
         price = self.oil_price(self.calendar.year(self.steps_done))
-        return rules.oil_bill(self.oil_imports_kbd, price, self.gdp)
+        return [rules.oil_bill(k, price, g) for k, g in zip(self.oil_imports_kbd, self.gdp, strict=True)]
 
     def sponsor_capacity(self) -> float:
         """What an oil-funded sponsor can spend: scales with the oil price."""
@@ -1002,13 +961,15 @@ class TradeBlocsModel(mesa.Model):
             # accession needing the members' approval (their legislatures: slow-moving leaning)
             if acceding[j]:
                 for i in np.flatnonzero(self.status[:, j] == CODE["acceding"]):
-                    distance = rules.political_distance(
-                        self.leaning_economic[rows],
-                        self.leaning_contestation[rows],
-                        self.economic[i],
-                        self.contestation[i],
-                    )
-                    if not (distance > p.approval_distance).any() and self.random.random() < rules.per_step(
+                    vetoes = [
+                        m
+                        for m in rows
+                        if rules.political_distance(
+                            self.leaning_economic[m], self.leaning_contestation[m], self.economic[i], self.contestation[i]
+                        )
+                        > p.approval_distance
+                    ]
+                    if not vetoes and self.random.random() < rules.per_step(
                         p.accession_rate, spy
                     ):
                         self.set_status(
@@ -1095,9 +1056,8 @@ class TradeBlocsModel(mesa.Model):
 
     def _lobby_target(self) -> np.ndarray:
         """The export lobby's stake (rules.lobby_stake), per state."""
-        return rules.lobby_stake(
-            self.share_us, self.exports_gdp, self.state_exports, self.free_zone, self.p.lobby_scale
-        )
+        args = (self.share_us, self.exports_gdp, self.state_exports, self.free_zone)
+        return np.array([rules.lobby_stake(*x, self.p.lobby_scale) for x in zip(*args, strict=True)])
 
     def _trade_year(self, year: int) -> tuple[np.ndarray, ...]:
         """GDP, exports and the three export shares of every state in ``year`` (cached per run)."""
@@ -1125,19 +1085,14 @@ class TradeBlocsModel(mesa.Model):
         dlog = math.log(china_now / self._china(year_next - 1)) * self.scenario.exogenous.china_strength
         if self.calendar.year(t) != year_next:
             self._set_economy(year_next)
-        deal = self.us_deal_in_force()
-        share_us, share_region = dynamics.trade_creation(
-            self.share_us, self.share_china, self.share_region, deal, rules.per_step(p.trade_creation, spy)
-        )
-        cn = dynamics.china_pull(self.share_china, self.commodity, p.china_pull, dlog, spy, p.china_share_cap)
-        k = (1.0 - cn) / (1.0 - self.share_china)
-        self.share_us = share_us * k
-        self.share_region = share_region * k
-        self.share_china = cn
-        self.lobby = dynamics.adjust(self.lobby, self._lobby_target(), rules.per_step(p.lobby_adjust, spy))
-        lean = rules.per_step(p.leaning_adjust, spy)
-        self.leaning_economic = dynamics.adjust(self.leaning_economic, self.economic, lean)
-        self.leaning_contestation = dynamics.adjust(self.leaning_contestation, self.contestation, lean)
+        kernels.advance(
+            self.status, self._is["us_deal"], CODE["in_force"],
+            self.share_us, self.share_china, self.share_region, self.lobby, self.exports_gdp,
+            self.state_exports, self.free_zone, self.economic, self.contestation,
+            self.leaning_economic, self.leaning_contestation, self.commodity,
+            rules.per_step(p.trade_creation, spy), p.china_pull, dlog, spy, p.china_share_cap, p.lobby_scale,
+            rules.per_step(p.lobby_adjust, spy), rules.per_step(p.leaning_adjust, spy),
+        )  # fmt: skip
         self._version += 1
 
     # --- model-level indicators ----------------------------------------------------------

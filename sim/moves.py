@@ -42,8 +42,8 @@ MOVE = {value: i for i, (_, value) in enumerate(MOVES)}
 NONE = -1
 #: +1 for a step in, -1 for a step out (whose terms are those of staying, negated)
 SIGN = np.array([int(rules.MOVE_VALUE[v][0]) for _, v in MOVES])
-#: each move's (a, b, e) of rules.MOVE_VALUE as three lookup vectors; the last entry is NONE's
-_A, _B, _E = (np.array([rules.MOVE_VALUE[v][n] for _, v in MOVES] + [0.0]) for n in range(3))
+#: each move's (a, b, e) of rules.MOVE_VALUE as three lookup vectors, by move code
+COEFFICIENTS = tuple(np.array([rules.MOVE_VALUE[v][n] for _, v in MOVES]) for n in range(3))
 
 
 def move_table(
@@ -76,29 +76,3 @@ def move_table(
     second[CODE["concluded"]] = np.where(us_agreement & can_sign, MOVE["signed"], NONE)
     first[CODE["signed"]] = np.where(us_agreement | hemispheric, MOVE["ratified"], NONE)
     return first, second
-
-
-def open_moves(
-    tables: tuple[np.ndarray, np.ndarray],
-    status: np.ndarray,
-    available: np.ndarray,
-    requirements_met: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The first and second move of each state (rows) in each institution (columns), from the
-    move tables: ``available`` where the institution is open and the state in its scope; a
-    state joins only where it meets the requirements."""
-    cols = np.arange(status.shape[1])
-    first, second = tables[0][status, cols], tables[1][status, cols]
-    first = np.where(available & ((status != 0) | requirements_met), first, NONE)
-    return first, np.where(available, second, NONE)
-
-
-def move_utilities(
-    first: np.ndarray, second: np.ndarray, value: np.ndarray, conflict: np.ndarray, exit_cost: float
-) -> np.ndarray:
-    """The utility of every open move (rules.MOVE_VALUE), laid out as each state's options in
-    order (institution by institution, first move then second): shape (n, 2k), -inf where no
-    move is open."""
-    moves = np.stack([first, second], axis=2)  # NONE (-1) takes the lookups' last entry
-    u = _A[moves] * value[..., None] - _B[moves] * conflict[..., None] - _E[moves] * exit_cost
-    return np.where(moves != NONE, u, -np.inf).reshape(first.shape[0], -1)

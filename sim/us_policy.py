@@ -3,22 +3,18 @@ bite, when Congress approves and when a deal enters into force. Pure functions."
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def willing_partner(contestation: float, max_contestation: float) -> bool:
     """The US negotiates only with a government that does not contest it beyond a limit."""
     return contestation <= max_contestation
 
 
-def preferences_at_risk(
-    held: np.ndarray, now: float, upcoming_expiry: float | None, horizon: float, threat: float
-) -> np.ndarray:
+def preferences_at_risk(now: float, upcoming_expiry: float | None, horizon: float, threat: float) -> float:
     """What a holder of unilateral preferences (ATPDEA) could lose: a standing threat of
     decertification plus the risk of lapse, rising as the next expiry nears (within
-    ``horizon`` years). Zero for a state that holds none."""
+    ``horizon`` years). A state that holds none has none at risk."""
     lapse = 0.0 if upcoming_expiry is None else max(0.0, 1.0 - (upcoming_expiry - now) / horizon)
-    return np.where(held, min(1.0, threat + lapse), 0.0)
+    return min(1.0, threat + lapse)
 
 
 def talks_long_enough(steps_at_table: int, steps_per_year: int, min_years: float) -> bool:
