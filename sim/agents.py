@@ -152,11 +152,10 @@ class UnitedStates(mesa.Agent):
         # Congress takes up trade once a quarter: one draw for every pending agreement, so deals
         # that pass the same test pass together (the October 2011 package)
         vote = m.random.random()
-        for state, held in zip(m.states, m.held, strict=True):
+        for i in m.us_pending():
+            state, held = m.states[i], m.held[i]
             mine = [(j, CODES[c]) for j, c in held.items() if j in talks and c in _US_ACTS_ON]
             withdraw = [j for j in prefs if held.get(j) == CODE["member"]]
-            if not mine and not withdraw:
-                continue
             contestation = float(m.contestation[state.index])
             willing = us_policy.willing_partner(contestation, p.us_max_contestation)
             for j, st in mine:

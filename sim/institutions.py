@@ -69,14 +69,19 @@ class InstitutionState:
     def __post_init__(self) -> None:
         self.kind: str = self.spec.kind
         self.includes_us: bool = self.spec.includes_us
+        #: whether states can take steps toward it now: founded and not closed (found, close)
+        self.open: bool = self.founded and not self.closed
+
+    def found(self, step: int) -> None:
+        """It is founded (again, if it had closed) at ``step``."""
+        self.founded, self.closed, self.founded_step, self.open = True, False, step, True
+
+    def close(self) -> None:
+        """It ends for everyone: no step toward it any more."""
+        self.closed, self.open = True, False
 
     @property
     def markets(self) -> list[str]:
         if self.spec.markets is not None:
             return self.spec.markets
         return ["us"] if self.spec.includes_us else ["members"]
-
-    @property
-    def open(self) -> bool:
-        """Whether states can take steps toward it now."""
-        return self.founded and not self.closed

@@ -142,8 +142,10 @@ def membership_values(
                 + market_members[j] * members_market[i, j]
             )
             if includes_us[j]:
-                coercion = 0.0 if preference[j] else rules.coercion_us_deal(
-                    share_us[i], prefs_risk, neighbours_with_deals[i]
+                coercion = (
+                    0.0
+                    if preference[j]
+                    else rules.coercion_us_deal(share_us[i], prefs_risk, neighbours_with_deals[i])
                 )
                 weight = 1.0
             else:
@@ -206,7 +208,11 @@ def options(
             second[i, j] = b
             for slot, move in ((0, a), (1, b)):
                 if move >= 0:
-                    u = coef_value[move] * value[i, j] - coef_conflict[move] * conflict[i, j] - coef_exit[move] * exit_cost
+                    u = (
+                        coef_value[move] * value[i, j]
+                        - coef_conflict[move] * conflict[i, j]
+                        - coef_exit[move] * exit_cost
+                    )
                     utils[i, 2 * j + slot] = u
                     top = max(top, u)
                     last[i] = 2 * j + slot
@@ -238,7 +244,9 @@ def advance(
             if us_deal[j] and status[i, j] == in_force_code:
                 deal = True
         su, sr = dynamics.trade_creation(share_us[i], share_china[i], share_region[i], deal, creation)
-        cn = dynamics.china_pull(share_china[i], commodity[i], china_pull, china_growth, steps_per_year, china_cap)
+        cn = dynamics.china_pull(
+            share_china[i], commodity[i], china_pull, china_growth, steps_per_year, china_cap
+        )
         scale = (1.0 - cn) / (1.0 - share_china[i])
         share_us[i] = su * scale
         share_region[i] = sr * scale
@@ -247,3 +255,40 @@ def advance(
         lobby[i] = dynamics.adjust(lobby[i], stake, lobby_adjust)
         leaning_economic[i] = dynamics.adjust(leaning_economic[i], economic[i], leaning_adjust)
         leaning_contestation[i] = dynamics.adjust(leaning_contestation[i], contestation[i], leaning_adjust)
+
+
+@kernel
+def us_pending(status, us_decides, us_talks, preference, member_code):
+    """The rows (states) with a US deal or talks the US has to decide about, or preferences it
+    could withdraw."""
+    n, k = status.shape
+    out = []
+    for i in range(n):
+        for j in range(k):
+            code = status[i, j]
+            if (us_talks[j] and us_decides[code]) or (preference[j] and code == member_code):
+                out.append(i)
+                break
+    return out
+
+
+@kernel
+def holds(status, kinds, columns, us_deal, us_deal_held, in_force_code, counts_as_in):
+    """Which states (rows) hold everything a requirement list names: kind 0 a US deal signed or
+    further, kind 1 a US deal in force, kind 2 membership of the institution in ``columns``."""
+    n, k = status.shape
+    out = np.ones(n, dtype=np.bool_)
+    for i in range(n):
+        for r in range(kinds.shape[0]):
+            if kinds[r] == 2:
+                ok = counts_as_in[status[i, columns[r]]]
+            else:
+                ok = False
+                for j in range(k):
+                    code = status[i, j]
+                    if us_deal[j] and (us_deal_held[code] if kinds[r] == 0 else code == in_force_code):
+                        ok = True
+            if not ok:
+                out[i] = False
+                break
+    return out

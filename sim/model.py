@@ -38,6 +38,7 @@ from .institutions import (
     IS_US_TALKS,
     IS_US_TEXT,
     InstitutionState,
+    status_mask,
 )
 from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
 from .tables import load_tables
@@ -116,9 +117,9 @@ class TradeBlocsModel(mesa.Model):
         #: the weights in TERMS order, cost with its minus sign (rules.weigh)
         self._weights = np.array([p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, -p.w_cost])
         self.calendar = sc.calendar()
-        self._policy_calendar()
         d = sc.data
         self.tables = load_tables(d.trade, d.leaders, d.states, d.bilateral, d.partner_record)
+        self._fixed(sc, self._policy_calendar)
         self.steps_done = 0
         self.events: list[dict] = []
         self._spells: list[dict] = []
@@ -131,12 +132,25 @@ class TradeBlocsModel(mesa.Model):
         self._values_memo: tuple[int, Any] = (-1, None)
         self._choices: Any = None
         self._choices_version = -1
+        self._move_tables: tuple = (None, None)
+        self._aid_memo: tuple = (None, None)
+        self._far_memo: tuple = (None, None)
+        self._requirements_memo: tuple = (None, None)
+        #: counts status changes (for what depends on statuses alone)
+        self._status_version = 0
 
         # institutions, as columns
         self.insts = {
             iid: InstitutionState.build(iid, spec, sc.states) for iid, spec in sc.institutions.items()
         }
-        self._catalogue(sc)
+        self._fixed(sc, lambda: self._catalogue(sc))
+        #: in catalogue order, the institutions that may be founded by their founders' will or
+        #: that are blocs: (institution, column, endogenous founding, bloc)
+        self._bloc_rules = [
+            (inst, j, bool(inst.spec.founding and inst.spec.founding.endogenous), inst.kind == "bloc")
+            for j, inst in enumerate(self.insts.values())
+            if (inst.spec.founding and inst.spec.founding.endogenous) or inst.kind == "bloc"
+        ]
 
         # states, as rows: the arrays first, then the agents that view them
         self._iso_list = tuple(sc.states)
@@ -198,7 +212,7 @@ class TradeBlocsModel(mesa.Model):
         self.leaning_contestation = self.contestation.copy()
         self.lobby = self._lobby_target()
         self._china_prev = self._china(self.calendar.year(0) - 1)
-        self._elections = self._election_calendar()
+        self._fixed(sc, self._election_calendar)
 
         # starting memberships
         for st in sc.initial:
@@ -223,6 +237,25 @@ class TradeBlocsModel(mesa.Model):
             self.datacollector.collect(self)
 
     # --- the institutions as columns -----------------------------------------------------
+
+    def _fixed(self, sc: Scenario, build: Any) -> None:
+        """Run ``build``, which sets attributes that depend on the scenario alone (never
+        changed during a run), or take them from the last model built on the same scenario
+        object: runs of one scenario share them (a sweep's replicates)."""
+        key = (id(sc), getattr(build, "__name__", ""), build.__code__.co_firstlineno)
+        hit = _FIXED_CACHE.get(key)
+        if hit is not None and hit[0] is sc and hit[1] == _fingerprint(sc):
+            self.__dict__.update(hit[2])
+            return
+        before = set(self.__dict__)
+        build()
+        _FIXED_CACHE[key] = (
+            sc,
+            _fingerprint(sc),
+            {k: v for k, v in self.__dict__.items() if k not in before},
+        )
+        while len(_FIXED_CACHE) > 48:
+            _FIXED_CACHE.pop(next(iter(_FIXED_CACHE)))
 
     def _catalogue(self, sc: Scenario) -> None:
         """The institutions' fixed features as arrays (sim/decision.py's Catalogue) and masks."""
@@ -263,12 +296,15 @@ class TradeBlocsModel(mesa.Model):
         #: the US deals (sim/us_deal.py) and the map categories blocs give their members
         self.us_deal_ids = us_deal.us_deal_ids(self.insts)
         self.map_categories = us_deal.map_categories(sc.institutions)
+        self._us_talks_mask = self._is["us_agreement"] | self._is["hemispheric"]
+        self._column_flags = list(
+            zip(*(self._is[f].tolist() for f in ("preference", "us_deal", "sponsored")), strict=True)
+        )
+        self._labels = [self.calendar.label(t) for t in range(self.calendar.n_steps + 1)]
         self._us_talks_cols = frozenset(
             np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist()
         )
         self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
-        self._move_tables: tuple = (None, None)
-        self._aid_memo: tuple = (None, None)
         self._us_deal_cols = np.flatnonzero(self._is["us_deal"])
         self._preference_cols = np.flatnonzero(self._is["preference"])
         self._exclusive: dict[int, list[int]] = {}
@@ -395,9 +431,10 @@ class TradeBlocsModel(mesa.Model):
         if status is not None and state.iso3 not in inst.scope:
             raise ValueError(f"{state.iso3} is outside the scope of {iid}")
         old = CODES[self.status[i, j]] or None
+        self._status_version += 1
         if status == "in_force" and action != "initial" and old not in ("ratified", "signed"):
             raise ValueError(f"{state.iso3}/{iid}: in_force without signature")
-        date = self.calendar.label(self.steps_done) if action != "initial" else ""
+        date = self._label(self.steps_done) if action != "initial" else ""
         key = (state.iso3, iid)
         if old is not None:
             spell = self._open_spell.pop(key)
@@ -419,17 +456,19 @@ class TradeBlocsModel(mesa.Model):
                 "end": "",
             }
             self.since[i, j] = self.steps_done
-        if (
-            self._is["preference"][j]
-            or (self._is["us_deal"][j] and "in_force" in (old, status))
-            or (self._is["sponsored"][j] and self._sponsor_row[j] == i)
-        ):
+        flags = self._column_flags[j]  # preference, US deal, sponsored
+        if flags[0] or (flags[1] and "in_force" in (old, status)) or (flags[2] and self._sponsor_row[j] == i):
             self._version += 1  # access at risk, preferences at risk or a sponsor's aid may move
         if log:
             act = action or {"member": "joined"}.get(status or "", status or "left")
             self.log_event(
                 state.iso3, iid, act, forced=forced, actor=actor, utility=utility, p=p, terms=terms, note=note
             )
+
+    def _label(self, t: int) -> str:
+        """The calendar's label of step ``t`` (looked up for the steps of the run)."""
+        labels = self._labels
+        return labels[t] if 0 <= t < len(labels) else self.calendar.label(t)
 
     def log_event(
         self,
@@ -445,7 +484,7 @@ class TradeBlocsModel(mesa.Model):
         note: str = "",
     ) -> None:
         row = {
-            "date": self.calendar.label(self.steps_done),
+            "date": self._label(self.steps_done),
             "step": self.steps_done,
             "country": country,
             "institution": iid,
@@ -512,13 +551,15 @@ class TradeBlocsModel(mesa.Model):
     def _aid(self) -> np.ndarray:
         """What each sponsor pays each state in its bloc: the sponsor values the leadership it
         buys (its capacity), the other states receive aid by their oil bill while it is in."""
-        key = (self.steps_done, tuple(int(self.status[r, j]) for j, r in self._sponsors))
+        # capacity and the oil bill change with the year's oil price and GDP
+        key = (self.calendar.year(self.steps_done), tuple(int(self.status[r, j]) for j, r in self._sponsors))
         if self._aid_memo[0] != key:
             aid = np.zeros(self.status.shape)
             for (j, sponsor), code in zip(self._sponsors, key[1], strict=True):
                 if IS_ACTIVE[code]:
                     aid[:, j] = [
-                        rules.sponsor_aid(self.capacity, bill, self.p.oil_bill_reference) for bill in self.oil_bill()
+                        rules.sponsor_aid(self.capacity, bill, self.p.oil_bill_reference)
+                        for bill in self.oil_bill()
                     ]
                 aid[sponsor, j] = self.capacity
             self._aid_memo = (key, aid)
@@ -555,20 +596,24 @@ class TradeBlocsModel(mesa.Model):
     def requirements(self, requires: list[str]) -> np.ndarray:
         """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
         further, ``us_agreement_in_force`` one in force, anything else an institution to be in."""
-        s = self.status
-        ok = np.ones(len(self.states), dtype=bool)
-        for r in requires:
-            if r in ("us_agreement", "us_agreement_in_force"):
-                held = IS_US_DEAL if r == "us_agreement" else IS_IN_FORCE
-                ok &= (held[s] & self._is["us_deal"]).any(axis=1)
-            else:
-                ok &= IS_ACTIVE[s[:, self._col[r]]]
-        return ok
+        kinds = [{"us_agreement": 0, "us_agreement_in_force": 1}.get(r, 2) for r in requires]
+        columns = [self._col.get(r, -1) for r in requires]
+        return kernels.holds(
+            self.status, np.array(kinds, dtype=np.int64), np.array(columns, dtype=np.int64),
+            self._is["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE,
+        )  # fmt: skip
 
     def _move_tables_now(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         """This step's move tables (sim/moves.py) and where institutions are open to states."""
         insts = self.insts.values()
-        key = (self.steps_done, tuple(i.open for i in insts))
+        t = self.steps_done
+        # what the tables depend on: which institutions are open, the US policy of the step
+        key = (
+            tuple(i.open for i in insts),
+            t in self._cl_steps,
+            self.can_sign(),
+            tuple(t >= start for start in self._lapse_from.values()),
+        )
         if self._move_tables[0] != key:
             takes = np.array([self.us_takes_requests(i) for i in insts])
             lapse = np.array([self.participation_can_lapse(i) for i in insts])
@@ -577,15 +622,17 @@ class TradeBlocsModel(mesa.Model):
                 flags["us_agreement"], flags["hemispheric"], flags["preference"], flags["approval"],
                 takes, lapse, self.can_sign(),
             )  # fmt: skip
-            self._move_tables = (key, (tables, np.array(key[1]) & self._scope))
+            self._move_tables = (key, (tables, np.array(key[0]) & self._scope))
         return self._move_tables[1]
 
     def _requirements_table(self) -> np.ndarray:
         """Where each state meets each institution's requirements (True where none)."""
-        req = np.ones(self.status.shape, dtype=bool)
-        for j, requires in self._requiring:
-            req[:, j] = self.requirements(requires)
-        return req
+        if self._requirements_memo[0] != self._status_version:
+            req = np.ones(self.status.shape, dtype=bool)
+            for j, requires in self._requiring:
+                req[:, j] = self.requirements(requires)
+            self._requirements_memo = (self._status_version, req)
+        return self._requirements_memo[1]
 
     def options(self) -> tuple[np.ndarray, ...]:
         """Every state's options now (kernels.options): first and second move codes (n, k),
@@ -688,6 +735,13 @@ class TradeBlocsModel(mesa.Model):
         """What an oil-funded sponsor can spend: scales with the oil price."""
         oil = self.oil_price(self.calendar.year(self.steps_done))
         return self.p.sponsor_aid * oil / self.p.oil_reference
+
+    def us_pending(self) -> list[int]:
+        """The states the US has something to decide about: talks or deals short of being in
+        force, or preferences it could withdraw."""
+        return kernels.us_pending(
+            self.status, _US_DECIDES, self._us_talks_mask, self._is["preference"], CODE["member"]
+        )
 
     def us_deal_in_force(self) -> np.ndarray:
         """Which states have an agreement with the US in force."""
@@ -814,7 +868,7 @@ class TradeBlocsModel(mesa.Model):
                 for s in self.states:
                     if self.status[s.index, j]:
                         self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
-                inst.closed = True
+                inst.close()
                 self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # the preference programme's final expiry (a US policy date: forced)
         if self._atpdea_final == t:
@@ -833,7 +887,7 @@ class TradeBlocsModel(mesa.Model):
         while self._interventions and cal.step_of(self._interventions[0].date) <= t:
             self._intervene(self._interventions.pop(0))
 
-    def _election_calendar(self) -> dict[int, list[tuple[int, dict]]]:
+    def _election_calendar(self) -> None:
         """The step at which each leader's term starts, for the terms that start in the run."""
         cal, eps = self.calendar, 1e-9
         starts = [cal.time(t) - eps for t in range(cal.n_steps + 1)]
@@ -844,7 +898,7 @@ class TradeBlocsModel(mesa.Model):
                 in_run = 0 <= t < cal.n_steps and term["start_t"] < starts[t + 1]
                 if in_run and (t > 0 or term["start_t"] > cal.time(0) + eps):  # not the first government
                     out.setdefault(t, []).append((i, term))
-        return out
+        self._elections = out
 
     def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
         """An agreement that replaces another (``replaces``) ends the state's status there on
@@ -922,9 +976,7 @@ class TradeBlocsModel(mesa.Model):
             self._found(inst, [self.by_iso[c] for c in iv.members], forced=True)
 
     def _found(self, inst: InstitutionState, founders: list[LatinState], forced: bool) -> None:
-        inst.founded = True
-        inst.founded_step = self.steps_done
-        inst.closed = False
+        inst.found(self.steps_done)
         self.log_event("", inst.id, "founded", forced=forced)
         status = "negotiating" if inst.kind == "us_agreement" else "member"
         j = self._col[inst.id]
@@ -949,14 +1001,16 @@ class TradeBlocsModel(mesa.Model):
         acceding = (self.status == CODE["acceding"]).any(axis=0)
         sanctioned = (self.status == CODE["sanctioned"]).any(axis=0)
         irregular = bool(self.irregular.any())
-        for inst in self.insts.values():
-            f = inst.spec.founding
-            if not inst.founded and f is not None and f.endogenous:
+        for inst, j, endogenous, bloc in self._bloc_rules:
+            if endogenous and not inst.founded:
                 self._try_found(inst)
-            if not inst.open or inst.kind != "bloc":
+            if not bloc or not inst.open:
                 continue
-            j = self._col[inst.id]
             spec = inst.spec
+            if not (
+                acceding[j] or (spec.democratic_clause and (irregular or sanctioned[j])) or spec.cohesion_rule
+            ):
+                continue  # nothing pending, nothing for the members to judge
             rows = np.array([self._idx[c] for c in sorted(inst.members)], dtype=int)  # by country code
             # accession needing the members' approval (their legislatures: slow-moving leaning)
             if acceding[j]:
@@ -965,13 +1019,14 @@ class TradeBlocsModel(mesa.Model):
                         m
                         for m in rows
                         if rules.political_distance(
-                            self.leaning_economic[m], self.leaning_contestation[m], self.economic[i], self.contestation[i]
+                            self.leaning_economic[m],
+                            self.leaning_contestation[m],
+                            self.economic[i],
+                            self.contestation[i],
                         )
                         > p.approval_distance
                     ]
-                    if not vetoes and self.random.random() < rules.per_step(
-                        p.accession_rate, spy
-                    ):
+                    if not vetoes and self.random.random() < rules.per_step(p.accession_rate, spy):
                         self.set_status(
                             self.states[i],
                             inst.id,
@@ -992,12 +1047,21 @@ class TradeBlocsModel(mesa.Model):
                     self.set_status(self.states[i], inst.id, "member", action="readmitted")
             # cohesion: the others sanction (suspend) a member far from their median
             if spec.cohesion_rule and len(rows) >= 3:
-                far = dynamics.far_from_the_others(
-                    self.economic[rows].tolist(), self.contestation[rows].tolist(), p.suspension_distance
-                )
+                far = self._far_from_the_others(rows)
                 for i in rows[far]:
                     if self.random.random() < rules.per_step(p.cohesion_rate, spy):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="members' cohesion rule")
+
+    def _far_from_the_others(self, rows: np.ndarray) -> list[bool]:
+        """dynamics.far_from_the_others for these members, recomputed only when the members or
+        their governments have changed."""
+        key = (rows.tobytes(), self.economic[rows].tobytes(), self.contestation[rows].tobytes())
+        if self._far_memo[0] != key:
+            far = dynamics.far_from_the_others(
+                self.economic[rows].tolist(), self.contestation[rows].tolist(), self.p.suspension_distance
+            )
+            self._far_memo = (key, far)
+        return self._far_memo[1]
 
     def _try_found(self, inst: InstitutionState) -> None:
         """Endogenous founding: enough eligible states (with the sponsor) want it."""
@@ -1037,7 +1101,7 @@ class TradeBlocsModel(mesa.Model):
                 self.log_event(c, inst.id, "declined", utility=u, terms=terms)
             vetoed = [c for c in inst.spec.veto_states if c in refusing]
             if vetoed:
-                inst.closed = True
+                inst.close()
                 self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(vetoed)}")
             else:
                 for c, (u, terms) in values.items():
@@ -1060,15 +1124,8 @@ class TradeBlocsModel(mesa.Model):
         return np.array([rules.lobby_stake(*x, self.p.lobby_scale) for x in zip(*args, strict=True)])
 
     def _trade_year(self, year: int) -> tuple[np.ndarray, ...]:
-        """GDP, exports and the three export shares of every state in ``year`` (cached per run)."""
-        cache = self.__dict__.setdefault("_years", {})
-        if year not in cache:
-            rows = [self.tables.trade_row(iso, year) for iso in self._iso_list]
-            cache[year] = tuple(
-                np.array([float(r[c]) for r in rows])
-                for c in ("gdp_usd_bn", "exports_usd_bn", "share_us", "share_china", "share_region")
-            )
-        return cache[year]
+        """GDP, exports and the three export shares of every state in ``year`` (read-only)."""
+        return self.tables.year_arrays(year, self._iso_list)
 
     def _set_economy(self, year: int) -> None:
         gdp, exports = self._trade_year(year)[:2]
@@ -1109,6 +1166,25 @@ class TradeBlocsModel(mesa.Model):
         return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
 
 
+#: what TradeBlocsModel._fixed keeps per scenario object: (scenario, fingerprint, attributes)
+_FIXED_CACHE: dict[tuple, tuple[Scenario, tuple, dict]] = {}
+
+
+def _fingerprint(sc: Scenario) -> tuple:
+    """The identities of the parts of a scenario the fixed attributes come from, so that a
+    scenario whose parts were reassigned is not taken for the one it was."""
+    return (
+        id(sc.institutions),
+        id(sc.us_policy),
+        id(sc.compatibility),
+        id(sc.time),
+        id(sc.data),
+        id(sc.states),
+    )
+
+
+#: the statuses of a US deal on which the US has to decide (short of in force)
+_US_DECIDES = status_mask({"requested", "negotiating", "concluded", "signed", "ratified"})
 #: per-state columns of the states table the model reads
 _FIXED = ("commodity_intensity", "state_export_share", "free_zone_share", "oil_net_imports_kbd")
 #: per-state quantities that change during a run

@@ -73,6 +73,18 @@ class Tables:
         return rows[year - rows[0]["year"]]
 
     @cache  # noqa: B019 - a handful of (year, order) keys per process
+    def year_arrays(self, year: int, order: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+        """GDP, exports and the US, China and regional export shares of the states in ``order``
+        in ``year`` (trade_row), as read-only arrays shared by every run."""
+        rows = [self.trade_row(iso, year) for iso in order]
+        out = []
+        for c in ("gdp_usd_bn", "exports_usd_bn", "share_us", "share_china", "share_region"):
+            a = np.array([float(r[c]) for r in rows])
+            a.flags.writeable = False
+            out.append(a)
+        return tuple(out)
+
+    @cache  # noqa: B019 - a handful of (year, order) keys per process
     def bilateral_matrix(self, year: int, order: tuple[str, ...]) -> np.ndarray:
         """Export shares between the states in ``order`` in ``year``: row exporter, column partner."""
         b = self.bilateral
