@@ -160,7 +160,9 @@ def membership_values(
                     lcd_appeal if lcd[j] else 0.0, weight,
                 ),
                 rules.peer_pressure(peers[i, j]),
-                rules.sovereignty_cost(depth[j] + (us_demand if us_agreement[j] else 0.0), contestation[i], o),
+                rules.sovereignty_cost(
+                    depth[j] + (us_demand if us_agreement[j] else 0.0), contestation[i], o
+                ),
             )  # fmt: skip
             u = 0.0
             for t in range(6):
@@ -191,11 +193,9 @@ def options(
     first = np.full((n, k), -1)
     second = np.full((n, k), -1)
     utils = np.full((n, 2 * k), -np.inf)
-    cumulative = np.zeros((n, 2 * k + 1))
     last = np.full(n, -1)
     has = np.zeros(n, dtype=np.bool_)
     for i in range(n):
-        top = stay
         for j in range(k):
             if not available[i, j]:
                 continue
@@ -214,18 +214,31 @@ def options(
                         - coef_exit[move] * exit_cost
                     )
                     utils[i, 2 * j + slot] = u
-                    top = max(top, u)
                     last[i] = 2 * j + slot
                     has[i] = True
+    return first, second, utils, cumulative_logit(utils, stay, temperature), last, has
+
+
+@kernel
+def cumulative_logit(utilities, stay, temperature):
+    """rules.logit_choice for every state at once: each row's cumulative choice probabilities,
+    staying first, then each option (-inf where none is open). A uniform draw below the first
+    stays put, else it picks the first option whose cumulative probability passes it."""
+    n, m = utilities.shape
+    out = np.empty((n, m + 1))
+    for i in range(n):
+        top = stay
+        for c in range(m):
+            top = max(top, utilities[i, c])
         total = math.exp((stay - top) / temperature)
-        cumulative[i, 0] = total
-        for c in range(2 * k):
-            if utils[i, c] > -np.inf:
-                total += math.exp((utils[i, c] - top) / temperature)
-            cumulative[i, c + 1] = total
-        for c in range(2 * k + 1):
-            cumulative[i, c] /= total
-    return first, second, utils, cumulative, last, has
+        out[i, 0] = total
+        for c in range(m):
+            if utilities[i, c] > -np.inf:
+                total += math.exp((utilities[i, c] - top) / temperature)
+            out[i, c + 1] = total
+        for c in range(m + 1):
+            out[i, c] /= total
+    return out
 
 
 @kernel

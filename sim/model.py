@@ -32,7 +32,6 @@ from .institutions import (
     CODE,
     CODES,
     IS_ACTIVE,
-    IS_IN_FORCE,
     IS_PREFERENCE_HELD,
     IS_US_DEAL,
     IS_US_TALKS,
@@ -537,7 +536,7 @@ class TradeBlocsModel(mesa.Model):
             year = min(year, through)
         is_ = self._is
         scope, others = self._scope_float
-        self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = kernels.aggregates(
+        seen = kernels.aggregates(
             self.status, IS_US_TALKS, IS_ACTIVE, IS_US_TEXT,
             is_["us_agreement"], is_["us_deal"], is_["bloc"],
             scope, others, self.economic, self.contestation,
@@ -545,6 +544,7 @@ class TradeBlocsModel(mesa.Model):
             np.array([bool(i.members) for i in self.insts.values()]),
             self._orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
         )  # fmt: skip
+        self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = seen
         self.capacity = self.sponsor_capacity()
         self._version += 1
 
@@ -579,7 +579,8 @@ class TradeBlocsModel(mesa.Model):
                 self._neighbour_deals, self._aid(),
                 self._character, self._market, self._gdp_share, self._peers,
                 cat.market_us, cat.market_china, cat.market_members, cat.trade_content, cat.depth,
-                cat.us_agreement, self._is["us_deal"], cat.includes_us, cat.preference, cat.economic_lean, cat.lcd,
+                cat.us_agreement, self._is["us_deal"], cat.includes_us, cat.preference,
+                cat.economic_lean, cat.lcd,
                 us_policy.preferences_at_risk(now, upcoming, p.atpdea_horizon, p.certification_threat),
                 p.mfn_access_risk, p.lcd_appeal, p.economic_share, p.political_weight, self.us_demand,
                 self._weights,

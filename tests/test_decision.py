@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from tradeblocs.sim import decision as d
+from tradeblocs.sim import kernels
 
 
 def test_more_us_dependence_raises_coercion_of_staying_out():
@@ -124,18 +125,16 @@ def test_logit_choice_returns_a_valid_index(utils, stay, temp, u):
     st.floats(0, 0.999999),
 )
 def test_the_models_logit_for_all_states_at_once_picks_what_logit_choice_picks(utils, stay, temp, u):
-    """cumulative_logit (every state's weights at once, -inf where no move is open) picks the
-    option logit_choice picks among the open ones, or stays put when it does."""
-    open_ = [x for x in utils if x > -math.inf]
+    """kernels.cumulative_logit (every state's probabilities at once, -inf where no move is
+    open), read as the model reads it, picks the option logit_choice picks among the open ones,
+    or stays put when it does."""
+    open_ = [i for i, x in enumerate(utils) if x > -math.inf]
     assume(open_)
-    acc, last, has = d.cumulative_logit(np.array([utils]), stay, temp)
-    pick = bisect.bisect_right(acc[0], u)
-    col = -1 if pick == 0 else (pick - 1 if pick < len(acc[0]) else last[0])
-    expected = d.logit_choice(open_, stay, temp, u)
-    assert has[0]
-    assert (col == -1) == (expected == -1)
-    if col >= 0:
-        assert utils[col] > -math.inf and [i for i, x in enumerate(utils) if x > -math.inf][expected] == col
+    acc = kernels.cumulative_logit(np.array([utils]), stay, temp)[0].tolist()
+    pick = bisect.bisect_right(acc, u)
+    col = -1 if pick == 0 else (pick - 1 if pick < len(acc) else open_[-1])
+    expected = d.logit_choice([utils[i] for i in open_], stay, temp, u)
+    assert col == (-1 if expected == -1 else open_[expected])
 
 
 @given(st.floats(0, 1), st.sampled_from([1, 2, 4, 12]))
