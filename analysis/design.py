@@ -25,12 +25,11 @@ from tradeblocs import sim
 from tradeblocs.sim.scenario import (
     Scenario,
     ScenarioError,
-    apply_override,
-    deep_merge,
     load_scenario,
-    normalize_overrides,
+    overrides_as_mapping,
     resolve_path,
     validate,
+    with_overrides,
 )
 
 #: The columns that identify a run in the results.
@@ -77,20 +76,12 @@ def derive_seed(base_seed: int, replicate: int) -> int:
     return int(np.random.SeedSequence([base_seed % 2**63, replicate]).generate_state(1)[0])
 
 
-def raw_overrides(overrides: dict[str, Any]) -> dict:
-    """Overrides as a nested mapping (what a scenario file would say)."""
-    raw: dict = {}
-    for key, value in normalize_overrides(overrides).items():
-        apply_override(raw, key, value)
-    return raw
-
-
 def resolve_point(base: Scenario, overrides: dict[str, Any], origin: str = "") -> Scenario:
     """The scenario ``base`` with ``overrides`` applied and validated (a ScenarioError names the
     override and the problem)."""
     if not overrides:
         return base
-    raw = deep_merge(base.model_dump(mode="json", exclude_none=True), raw_overrides(overrides))
+    raw = with_overrides(base.model_dump(mode="json", exclude_none=True), overrides)
     where = origin or base.name
     shown = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
     return validate(raw, f"{where} with {shown}")
@@ -318,7 +309,7 @@ def write_point_files(points: Iterable[Point]) -> None:
         base = resolve_path(p.scenario_file).resolve()
         body = {
             "extends": os.path.relpath(base, path.parent.resolve()),
-            **raw_overrides(p.overrides),
+            **overrides_as_mapping(p.overrides),
         }
         text = (
             f"# point {p.id}: {json.dumps(p.overrides, default=str)}\n"

@@ -39,7 +39,7 @@ from .institutions import (
     InstitutionState,
     status_mask,
 )
-from .scenario import Scenario, apply_override, normalize_overrides, read_raw, resolve_path, validate
+from .scenario import Scenario, read_raw, resolve_path, validate, with_overrides
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_calibrated"
@@ -68,19 +68,17 @@ MOVE_STATUS = {
 def scenario_with(scenario: str | Path | Scenario, **overrides: Any) -> Scenario:
     """The scenario to run with keyword overrides applied: parameter names (``w_influence=2``),
     dotted keys (``"exogenous.china_strength"``), ``competitive_liberalization=False``,
-    ``elections="endogenous"`` or ``china_strength=0.5``. Validated like a file."""
-    overrides = normalize_overrides(overrides)
-    if isinstance(scenario, Scenario) and not overrides:
-        return scenario
+    ``elections="endogenous"`` or ``china_strength=0.5`` (scenario.with_overrides). Validated
+    like a file."""
     if isinstance(scenario, Scenario):
+        if not overrides:
+            return scenario
         raw = scenario.model_dump(mode="json", exclude_none=True)
         origin = f"scenario {scenario.name} with overrides"
     else:
         path = resolve_path(scenario)
         raw, origin = read_raw(path), str(path)
-    for k, v in overrides.items():
-        apply_override(raw, k, v)
-    return validate(raw, origin)
+    return validate(with_overrides(raw, overrides), origin)
 
 
 class TradeBlocsModel(mesa.Model):

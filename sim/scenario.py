@@ -516,10 +516,7 @@ def known_states(states_csv: str | None = None) -> frozenset[str]:
 def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load, merge ``extends`` chains, apply dotted-key ``overrides``, and validate."""
     path = resolve_path(name)
-    raw = read_raw(path)
-    for key, value in (overrides or {}).items():
-        apply_override(raw, key, value)
-    return validate(raw, str(path))
+    return validate(with_overrides(read_raw(path), overrides), str(path))
 
 
 def normalize_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -551,6 +548,22 @@ def apply_override(raw: dict, dotted: str, value: Any) -> None:
     for p in parts[:-1]:
         node = node.setdefault(p, {})
     node[parts[-1]] = value
+
+
+def overrides_as_mapping(overrides: dict[str, Any] | None) -> dict:
+    """Overrides (parameter names, dotted keys or the model's shorthands) as the nested mapping
+    a scenario file would hold."""
+    raw: dict = {}
+    for key, value in normalize_overrides(dict(overrides or {})).items():
+        apply_override(raw, key, value)
+    return raw
+
+
+def with_overrides(raw: dict, overrides: dict[str, Any] | None) -> dict:
+    """A raw scenario mapping with overrides on top (``raw`` itself is left unchanged): the one
+    way overrides apply, for a file loaded with overrides, a model built with keyword overrides
+    and a sweep's points alike. A mapping-valued override merges key by key."""
+    return deep_merge(raw, overrides_as_mapping(overrides))
 
 
 def dump_yaml(sc: Scenario) -> str:

@@ -5,9 +5,10 @@
 
 Each switch replaces one line of the model's code by the line that drops the mechanism, runs
 the mechanism tests (``tests/test_mechanisms.py``, ``tests/test_decision.py``,
-``tests/test_model.py``) and puts the line back, whatever happens. A mechanism whose switch
-leaves every test passing is reported, and the script exits non-zero. Not collected by pytest
-(its name does not start with ``test_``): it edits the source tree while it runs.
+``tests/test_model.py``, ``tests/test_kernels.py``) and puts the line back, whatever happens.
+A mechanism whose switch leaves every test passing is reported, and the script exits non-zero.
+Not collected by pytest (its name does not start with ``test_``): it edits the source tree
+while it runs, so edit nothing else meanwhile.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ["tests/test_mechanisms.py", "tests/test_decision.py", "tests/test_model.py"]
+TESTS = [
+    "tests/test_mechanisms.py",
+    "tests/test_decision.py",
+    "tests/test_model.py",
+    "tests/test_kernels.py",
+]
 
 #: name -> (file, the line as it is, the line with the mechanism switched off)
 SWITCHES: dict[str, tuple[str, str, str]] = {
@@ -32,9 +38,10 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return depth",
     ),
     "talks conclude before signature": (
-        "sim/agents.py",
-        '                if st == "concluded" and m.can_sign():',
-        "                if m.can_sign():",
+        "sim/moves.py",
+        '    second[CODE["concluded"]] = np.where(us_agreement & can_sign, MOVE["signed"], NONE)',
+        '    second[CODE["concluded"]] = second[CODE["negotiating"]] = np.where('
+        'us_agreement & can_sign, MOVE["signed"], NONE)',
     ),
     "Congress judges each partner": (
         "sim/decision.py",
@@ -46,10 +53,15 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "                    and vote < rules.per_step(m.congress_hazard(state), spy)",
         "                    and m.random.random() < rules.per_step(m.congress_hazard(state), spy)",
     ),
-    "lobby of private domestic value added": (
+    "free-zone assembly is no domestic lobby": (
         "sim/decision.py",
         "    domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)",
         "    domestic_private = 1.0 - state_share",
+    ),
+    "state exporters are no domestic lobby": (
+        "sim/decision.py",
+        "    domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)",
+        "    domestic_private = 1.0 - free_zone_share",
     ),
     "coercion only where access can be withdrawn": (
         "sim/decision.py",
@@ -71,15 +83,35 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return 1.0 + weight * members_gdp_share",
         "    return 1.0",
     ),
+    "peers weighted by how like-minded they are": (
+        "sim/kernels.py",
+        "                affinity[i, m] = 1.0 - rules.political_distance(",
+        "                affinity[i, m] = 1.0 + 0.0 * rules.political_distance(",
+    ),
     "members' consent to accession": (
         "sim/model.py",
-        "                if not vetoes and self.random.random() < rules.per_step(p.accession_rate, spy):",
-        "                if self.random.random() < rules.per_step(p.accession_rate, spy):",
+        "                    if not vetoes and self.random.random() < rules.per_step(",
+        "                    if self.random.random() < rules.per_step(",
     ),
     "a proposer holding a deal in force": (
         "sim/model.py",
-        "        if f.proposer_requires and not proposers:",
+        "        if f.proposer_requires and not (keen_rows & self.requirements(f.proposer_requires)).any():",
         "        if False:",
+    ),
+    "joining costs what it is exclusive with": (
+        "sim/kernels.py",
+        "                conflict[i, j] += max(0.0, value[i, e]) + exit_cost",
+        "                conflict[i, j] += 0.0",
+    ),
+    "leaving costs the exit cost": (
+        "sim/decision.py",
+        '    "left": (-1.0, 0.0, 1.0),',
+        '    "left": (-1.0, 0.0, 0.0),',
+    ),
+    "each signature raises the US's demands": (
+        "sim/model.py",
+        "            self.us_demand += self.p.demand_step  # each deal raises the bar for the next",
+        "            pass",
     ),
 }
 
