@@ -146,8 +146,8 @@ class UnitedStates(mesa.Agent):
         accept = rules.per_step(p.us_accept_rate, spy)
         walk = rules.per_step(p.us_walkaway_rate, spy)
         conclude = rules.per_step(p.conclusion_rate, spy)
-        talks = m._us_talks_cols
-        prefs = m._preference_cols.tolist()
+        talks = m.cols.us_talks_cols
+        prefs = m.cols.preference_cols.tolist()
         limit = p.atpdea_suspend_contestation
         # Congress takes up trade once a quarter: one draw for every pending agreement, so deals
         # that pass the same test pass together (the October 2011 package)
@@ -159,7 +159,7 @@ class UnitedStates(mesa.Agent):
             contestation = float(m.contestation[state.index])
             willing = us_policy.willing_partner(contestation, p.us_max_contestation)
             for j, st in mine:
-                iid, inst = m._ids[j], m.insts[m._ids[j]]
+                iid, inst = m.cols.ids[j], m.insts[m.cols.ids[j]]
                 if st == "requested" and m.us_takes_requests(inst) and willing:
                     if m.random.random() < accept:
                         m.set_status(state, iid, "negotiating", actor="USA")
@@ -183,5 +183,5 @@ class UnitedStates(mesa.Agent):
             # preferences the US withdraws from a government that contests it
             for j in withdraw:
                 if contestation > limit and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy):
-                    m.set_status(state, m._ids[j], "sanctioned", actor="USA")
+                    m.set_status(state, m.cols.ids[j], "sanctioned", actor="USA")
         m.bring_into_force()

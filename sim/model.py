@@ -24,10 +24,9 @@ import mesa
 import numpy as np
 
 from . import decision as rules
-from . import dynamics, kernels, us_deal, us_policy
+from . import dynamics, fixed, kernels, us_policy
 from . import moves as mv
 from .agents import LatinState, UnitedStates
-from .dates import parse_date
 from .institutions import (
     CODE,
     CODES,
@@ -116,7 +115,8 @@ class TradeBlocsModel(mesa.Model):
         self.calendar = sc.calendar()
         d = sc.data
         self.tables = load_tables(d.trade, d.leaders, d.states, d.bilateral, d.partner_record)
-        self._fixed(sc, self._policy_calendar)
+        #: the US policy timeline as per-step lookups (sim/fixed.py)
+        self.policy = fixed.for_scenario(sc, "policy", lambda: fixed.policy_lookups(sc, self.calendar))
         self.steps_done = 0
         self.events: list[dict] = []
         self._spells: list[dict] = []
@@ -140,7 +140,12 @@ class TradeBlocsModel(mesa.Model):
         self.insts = {
             iid: InstitutionState.build(iid, spec, sc.states) for iid, spec in sc.institutions.items()
         }
-        self._fixed(sc, lambda: self._catalogue(sc))
+        #: the institutions as columns of the arrays (sim/fixed.py)
+        self.cols = fixed.for_scenario(
+            sc, "columns", lambda: fixed.institution_columns(self.insts, sc, self.calendar)
+        )
+        self.us_deal_ids, self.map_categories = self.cols.us_deal_ids, self.cols.map_categories
+        self.exclusive = self.cols.exclusive
         #: in catalogue order, the institutions that may be founded by their founders' will or
         #: that are blocs: (institution, column, endogenous founding, bloc)
         self._bloc_rules = [
@@ -153,11 +158,11 @@ class TradeBlocsModel(mesa.Model):
         self._iso_list = tuple(sc.states)
         n, k = len(self._iso_list), len(self.insts)
         info = self.tables.state_info
-        fixed = {c: np.array([float(info[s][c]) for s in self._iso_list]) for c in _FIXED}
-        self.commodity = fixed["commodity_intensity"]
-        self.state_exports = fixed["state_export_share"]
-        self.free_zone = fixed["free_zone_share"]
-        self.oil_imports_kbd = fixed["oil_net_imports_kbd"]
+        table = {c: np.array([float(info[s][c]) for s in self._iso_list]) for c in _FIXED}
+        self.commodity = table["commodity_intensity"]
+        self.state_exports = table["state_export_share"]
+        self.free_zone = table["free_zone_share"]
+        self.oil_imports_kbd = table["oil_net_imports_kbd"]
         for name in _PER_STATE:
             setattr(self, name, np.zeros(n))
         self.irregular = np.zeros(n, dtype=bool)
@@ -190,11 +195,11 @@ class TradeBlocsModel(mesa.Model):
         #: the scope as numbers, and how many others each state could meet in each institution
         self._scope_float = (scope, np.maximum(scope.sum(axis=0) - scope, 1.0))
         self._sponsor_row = np.array(
-            [self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self._specs]
+            [self._idx.get(spec.sponsor, -1) if spec.sponsor else -1 for spec in self.cols.specs]
         )
         #: (column, sponsor's row) of the blocs a sponsor in the run pays for
         self._sponsors = [
-            (j, int(r)) for j, r in enumerate(self._sponsor_row) if r >= 0 and self._is["sponsored"][j]
+            (j, int(r)) for j, r in enumerate(self._sponsor_row) if r >= 0 and self.cols.is_["sponsored"][j]
         ]
 
         # leaders and the election calendar
@@ -209,7 +214,9 @@ class TradeBlocsModel(mesa.Model):
         self.leaning_contestation = self.contestation.copy()
         self.lobby = self._lobby_target()
         self._china_prev = self._china(self.calendar.year(0) - 1)
-        self._fixed(sc, self._election_calendar)
+        self._elections = fixed.for_scenario(
+            sc, "elections", lambda: fixed.election_calendar(self._iso_list, self.tables, self.calendar)
+        )
 
         # starting memberships
         for st in sc.initial:
@@ -217,7 +224,7 @@ class TradeBlocsModel(mesa.Model):
                 state = self.by_iso[st.country]
                 self.set_status(state, st.institution, st.status, action="initial", log=False)
                 if st.since:
-                    self.since[self._idx[st.country], self._col[st.institution]] = self.calendar.step_of(
+                    self.since[self._idx[st.country], self.cols.col[st.institution]] = self.calendar.step_of(
                         st.since
                     )
                     self._open_spell[(st.country, st.institution)]["start"] = st.since
@@ -234,102 +241,6 @@ class TradeBlocsModel(mesa.Model):
             self.datacollector.collect(self)
 
     # --- the institutions as columns -----------------------------------------------------
-
-    def _fixed(self, sc: Scenario, build: Any) -> None:
-        """Run ``build``, which sets attributes that depend on the scenario alone (never
-        changed during a run), or take them from the last model built on the same scenario
-        object: runs of one scenario share them (a sweep's replicates)."""
-        key = (id(sc), getattr(build, "__name__", ""), build.__code__.co_firstlineno)
-        hit = _FIXED_CACHE.get(key)
-        if hit is not None and hit[0] is sc and hit[1] == _fingerprint(sc):
-            self.__dict__.update(hit[2])
-            return
-        before = set(self.__dict__)
-        build()
-        _FIXED_CACHE[key] = (
-            sc,
-            _fingerprint(sc),
-            {k: v for k, v in self.__dict__.items() if k not in before},
-        )
-        while len(_FIXED_CACHE) > 48:
-            _FIXED_CACHE.pop(next(iter(_FIXED_CACHE)))
-
-    def _catalogue(self, sc: Scenario) -> None:
-        """The institutions' fixed features as arrays (sim/decision.py's Catalogue) and masks."""
-        insts = list(self.insts.values())
-        self._ids = [i.id for i in insts]
-        self._col = {iid: j for j, iid in enumerate(self._ids)}
-        self._specs = [i.spec for i in insts]
-        kind = np.array([i.kind for i in insts])
-        includes_us = np.array([i.includes_us for i in insts], dtype=bool)
-
-        def count(market: str) -> np.ndarray:
-            return np.array([float(i.markets.count(market)) for i in insts])
-
-        self._is = {
-            "us_agreement": kind == "us_agreement",
-            "hemispheric": kind == "hemispheric",
-            "preference": kind == "preference",
-            "bloc": kind == "bloc",
-            "approval": np.array([s.accession == "approval" for s in self._specs]),
-            "us_deal": np.array([us_deal.is_us_deal(i.kind, i.includes_us) for i in insts], dtype=bool),
-            "includes_us": includes_us,
-            "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in self._specs]),
-            "has_markets_of_members": np.array(["members" in i.markets for i in insts]),
-        }
-        self.catalogue = kernels.Catalogue(
-            market_us=count("us"),
-            market_china=count("china"),
-            market_members=count("members"),
-            trade_content=np.array([s.trade_content for s in self._specs]),
-            depth=np.array([s.depth for s in self._specs]),
-            us_agreement=self._is["us_agreement"],
-            includes_us=includes_us,
-            preference=self._is["preference"],
-            economic_lean=np.array([rules.ECONOMIC_LEAN[s.economic_model] for s in self._specs]),
-            lcd=np.array([s.political_model == "lowest_common_denominator" for s in self._specs]),
-        )
-        self._orientation = np.array([i.orientation for i in insts])
-        #: the US deals (sim/us_deal.py) and the map categories blocs give their members
-        self.us_deal_ids = us_deal.us_deal_ids(self.insts)
-        self.map_categories = us_deal.map_categories(sc.institutions)
-        self._us_talks_mask = self._is["us_agreement"] | self._is["hemispheric"]
-        self._column_flags = list(
-            zip(*(self._is[f].tolist() for f in ("preference", "us_deal", "sponsored")), strict=True)
-        )
-        self._labels = [self.calendar.label(t) for t in range(self.calendar.n_steps + 1)]
-        self._us_talks_cols = frozenset(
-            np.flatnonzero(self._is["us_agreement"] | self._is["hemispheric"]).tolist()
-        )
-        self._requiring = [(j, s.requires) for j, s in enumerate(self._specs) if s.requires]
-        self._us_deal_cols = np.flatnonzero(self._is["us_deal"])
-        self._preference_cols = np.flatnonzero(self._is["preference"])
-        self._exclusive: dict[int, list[int]] = {}
-        for c in sc.compatibility:
-            self._exclusive.setdefault(self._col[c.a], []).append(self._col[c.b])
-            self._exclusive.setdefault(self._col[c.b], []).append(self._col[c.a])
-        self.exclusive = {self._ids[j]: {self._ids[e] for e in es} for j, es in self._exclusive.items()}
-        #: the exclusive pairs as two columns: the institution held, the one joined
-        pairs = [(e, j) for j, es in self._exclusive.items() for e in es]
-        self._exclusive_pairs = (
-            np.array([e for e, _ in pairs], dtype=np.int64),
-            np.array([j for _, j in pairs], dtype=np.int64),
-        )
-        cal = self.calendar
-
-        def step(date: str | None) -> int | None:
-            return cal.step_of(date) if date else None
-
-        self._dated = {
-            iid: {
-                "founding": step(s.founding.date) if s.founding else None,
-                "conclusion": step(s.conclusion),
-                "entry_into_force": step(s.entry_into_force),
-                "closing": step(s.closing),
-                "deadline": step(s.deadline),
-            }
-            for iid, s in zip(self._ids, self._specs, strict=True)
-        }
 
     # --- data collection -----------------------------------------------------------------
 
@@ -405,7 +316,7 @@ class TradeBlocsModel(mesa.Model):
 
     def status_of(self, i: int) -> dict[str, str]:
         """State ``i``'s statuses by institution, in the order it took them."""
-        return {self._ids[j]: CODES[c] for j, c in self.held[i].items()}
+        return {self.cols.ids[j]: CODES[c] for j, c in self.held[i].items()}
 
     def set_status(
         self,
@@ -424,7 +335,7 @@ class TradeBlocsModel(mesa.Model):
     ) -> None:
         """Change a state's status in an institution, logging the event and the spells."""
         inst = self.insts[iid]
-        i, j = state.index, self._col[iid]
+        i, j = state.index, self.cols.col[iid]
         if status is not None and state.iso3 not in inst.scope:
             raise ValueError(f"{state.iso3} is outside the scope of {iid}")
         old = CODES[self.status[i, j]] or None
@@ -453,7 +364,7 @@ class TradeBlocsModel(mesa.Model):
                 "end": "",
             }
             self.since[i, j] = self.steps_done
-        flags = self._column_flags[j]  # preference, US deal, sponsored
+        flags = self.cols.column_flags[j]  # preference, US deal, sponsored
         if flags[0] or (flags[1] and "in_force" in (old, status)) or (flags[2] and self._sponsor_row[j] == i):
             self._version += 1  # access at risk, preferences at risk or a sponsor's aid may move
         if log:
@@ -464,7 +375,7 @@ class TradeBlocsModel(mesa.Model):
 
     def _label(self, t: int) -> str:
         """The calendar's label of step ``t`` (looked up for the steps of the run)."""
-        labels = self._labels
+        labels = self.cols.labels
         return labels[t] if 0 <= t < len(labels) else self.calendar.label(t)
 
     def log_event(
@@ -502,7 +413,7 @@ class TradeBlocsModel(mesa.Model):
         status = MOVE_STATUS.get(action)
         binding = action in ("signed", "joined", "acceding")
         for other in self.exclusive.get(iid, ()):  # giving up what the move is exclusive with
-            if binding and self.status[state.index, self._col[other]]:
+            if binding and self.status[state.index, self.cols.col[other]]:
                 self.set_status(state, other, None, action="left", note=f"exclusive with {iid}")
         state.last_decision = {
             "date": self.date,
@@ -512,7 +423,7 @@ class TradeBlocsModel(mesa.Model):
             **contrib,
         }
         self.set_status(state, iid, status, action=action, utility=u, terms=contrib)
-        if action == "signed" and self._is["us_deal"][self._col[iid]]:
+        if action == "signed" and self.cols.is_["us_deal"][self.cols.col[iid]]:
             self.us_demand += self.p.demand_step  # each deal raises the bar for the next
             self._version += 1
 
@@ -532,7 +443,7 @@ class TradeBlocsModel(mesa.Model):
         through = self.scenario.exogenous.bilateral_through
         if through is not None:
             year = min(year, through)
-        is_ = self._is
+        is_ = self.cols.is_
         scope, others = self._scope_float
         seen = kernels.aggregates(
             self.status, IS_US_TALKS, IS_ACTIVE, IS_US_TEXT,
@@ -540,7 +451,7 @@ class TradeBlocsModel(mesa.Model):
             scope, others, self.economic, self.contestation,
             self.tables.bilateral_matrix(year, self._iso_list),
             np.array([bool(i.members) for i in self.insts.values()]),
-            self._orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
+            self.cols.orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
         )  # fmt: skip
         self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = seen
         self.capacity = self.sponsor_capacity()
@@ -568,16 +479,16 @@ class TradeBlocsModel(mesa.Model):
         weighted contribution (6, n, k, TERMS order): kernels.membership_values on the quarter's
         aggregates (the last refresh) and each state's own position and statuses as they stand."""
         if self._values_memo[0] != self._version:
-            p, cat = self.p, self.catalogue
+            p, cat = self.p, self.cols.catalogue
             now = self.calendar.time(self.steps_done)
-            upcoming = next((d for d in self._atpdea_expiry if d >= now), None)
+            upcoming = next((d for d in self.policy.atpdea_expiry if d >= now), None)
             value, contrib, raw = kernels.membership_values(
                 self.status, IS_PREFERENCE_HELD, CODE["in_force"],
                 self.share_us, self.share_china, self.lobby, self.economic, self.contestation,
                 self._neighbour_deals, self._aid(),
                 self._character, self._market, self._gdp_share, self._peers,
                 cat.market_us, cat.market_china, cat.market_members, cat.trade_content, cat.depth,
-                cat.us_agreement, self._is["us_deal"], cat.includes_us, cat.preference,
+                cat.us_agreement, self.cols.is_["us_deal"], cat.includes_us, cat.preference,
                 cat.economic_lean, cat.lcd,
                 us_policy.preferences_at_risk(now, upcoming, p.atpdea_horizon, p.certification_threat),
                 p.mfn_access_risk, p.lcd_appeal, p.economic_share, p.political_weight, self.us_demand,
@@ -590,16 +501,16 @@ class TradeBlocsModel(mesa.Model):
         """The six terms of membership of ``iid`` for ``state`` now, before weighting."""
         self.values()
         raw = self._values_memo[1][2]
-        return {t: float(raw[n, state.index, self._col[iid]]) for n, t in enumerate(rules.TERMS)}
+        return {t: float(raw[n, state.index, self.cols.col[iid]]) for n, t in enumerate(rules.TERMS)}
 
     def requirements(self, requires: list[str]) -> np.ndarray:
         """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
         further, ``us_agreement_in_force`` one in force, anything else an institution to be in."""
         kinds = [{"us_agreement": 0, "us_agreement_in_force": 1}.get(r, 2) for r in requires]
-        columns = [self._col.get(r, -1) for r in requires]
+        columns = [self.cols.col.get(r, -1) for r in requires]
         return kernels.holds(
             self.status, np.array(kinds, dtype=np.int64), np.array(columns, dtype=np.int64),
-            self._is["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE,
+            self.cols.is_["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE,
         )  # fmt: skip
 
     def _move_tables_now(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
@@ -609,14 +520,14 @@ class TradeBlocsModel(mesa.Model):
         # what the tables depend on: which institutions are open, the US policy of the step
         key = (
             tuple(i.open for i in insts),
-            t in self._cl_steps,
+            t in self.policy.cl_steps,
             self.can_sign(),
-            tuple(t >= start for start in self._lapse_from.values()),
+            tuple(t >= start for start in self.policy.lapse_from.values()),
         )
         if self._move_tables[0] != key:
             takes = np.array([self.us_takes_requests(i) for i in insts])
             lapse = np.array([self.participation_can_lapse(i) for i in insts])
-            flags = self._is
+            flags = self.cols.is_
             tables = mv.move_table(
                 flags["us_agreement"], flags["hemispheric"], flags["preference"], flags["approval"],
                 takes, lapse, self.can_sign(),
@@ -628,7 +539,7 @@ class TradeBlocsModel(mesa.Model):
         """Where each state meets each institution's requirements (True where none)."""
         if self._requirements_memo[0] != self._status_version:
             req = np.ones(self.status.shape, dtype=bool)
-            for j, requires in self._requiring:
+            for j, requires in self.cols.requiring:
                 req[:, j] = self.requirements(requires)
             self._requirements_memo = (self._status_version, req)
         return self._requirements_memo[1]
@@ -641,7 +552,8 @@ class TradeBlocsModel(mesa.Model):
         (first_table, second_table), available = self._move_tables_now()
         out = kernels.options(
             self.status, first_table, second_table, available, self._requirements_table(), value,
-            *self._exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS, self.p.inertia, self.p.temperature,
+            *self.cols.exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS,
+            self.p.inertia, self.p.temperature,
         )  # fmt: skip
         return (*out, value, contrib)
 
@@ -674,7 +586,7 @@ class TradeBlocsModel(mesa.Model):
         sign = float(mv.SIGN[code])
         # the terms of leaving are those of staying, negated
         terms = {t: sign * float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
-        self.record_choice(state, mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms)
+        self.record_choice(state, mv.MOVES[code][0], self.cols.ids[j], float(utils[i, col]), terms)
 
     def state_options(self, state: LatinState) -> list[tuple[str, str, float, dict[str, float], int]]:
         """The moves open to ``state`` now, in the order it weighs them: (action, institution,
@@ -685,36 +597,36 @@ class TradeBlocsModel(mesa.Model):
             j, slot = divmod(int(col), 2)
             code = int((first, second)[slot][i, j])
             terms = {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
-            out.append((mv.MOVES[code][0], self._ids[j], float(utils[i, col]), terms, int(mv.SIGN[code])))
+            out.append((mv.MOVES[code][0], self.cols.ids[j], float(utils[i, col]), terms, int(mv.SIGN[code])))
         return out
 
     def value_of(self, state: LatinState, iid: str) -> tuple[float, dict[str, float]]:
         """Utility to ``state`` of membership of ``iid`` now, and each term's contribution."""
         value, contrib = self.values()
-        i, j = state.index, self._col[iid]
+        i, j = state.index, self.cols.col[iid]
         return float(value[i, j]), {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
 
     def market_in(self, iso3: str, iid: str) -> float:
         """Share of this state's exports that go to the institution's members (IMF DOTS)."""
-        return float(self._market[self._idx[iso3], self._col[iid]])
+        return float(self._market[self._idx[iso3], self.cols.col[iid]])
 
     def peers_in(self, iso3: str, iid: str) -> float:
-        return float(self._peers[self._idx[iso3], self._col[iid]])
+        return float(self._peers[self._idx[iso3], self.cols.col[iid]])
 
     def character(self, state: LatinState, inst: InstitutionState) -> float:
         """The institution's orientation toward the US as ``state`` sees it now."""
-        return float(self._character[state.index, self._col[inst.id]])
+        return float(self._character[state.index, self.cols.col[inst.id]])
 
     def others_gdp_share(self, state: LatinState, inst: InstitutionState) -> float:
         """Share of the region's GDP held by the bloc's other members."""
-        return float(self._gdp_share[state.index, self._col[inst.id]])
+        return float(self._gdp_share[state.index, self.cols.col[inst.id]])
 
     def conflict_cost(self, state: LatinState, iid: str) -> float:
         """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
         value, _ = self.values()
         i, cost = state.index, 0.0
         for other in self.exclusive.get(iid, ()):
-            e = self._col[other]
+            e = self.cols.col[other]
             if self.status[i, e]:
                 cost += max(0.0, float(value[i, e])) + self.p.exit_cost
         return cost
@@ -739,42 +651,14 @@ class TradeBlocsModel(mesa.Model):
         """The states the US has something to decide about: talks or deals short of being in
         force, or preferences it could withdraw."""
         return kernels.us_pending(
-            self.status, _US_DECIDES, self._us_talks_mask, self._is["preference"], CODE["member"]
+            self.status, _US_DECIDES, self.cols.us_talks_mask, self.cols.is_["preference"], CODE["member"]
         )
 
     def us_deal_in_force(self) -> np.ndarray:
         """Which states have an agreement with the US in force."""
-        return (self.status[:, self._us_deal_cols] == CODE["in_force"]).any(axis=1)
+        return (self.status[:, self.cols.us_deal_cols] == CODE["in_force"]).any(axis=1)
 
     # --- US policy -----------------------------------------------------------------------
-
-    def _window_steps(self, windows: list) -> frozenset[int]:
-        """The steps a list of date windows (both ends inclusive) covers."""
-        cal = self.calendar
-        return frozenset(k for w in windows for k in range(cal.step_of(w.start), cal.step_of(w.end) + 1))
-
-    def _policy_calendar(self) -> None:
-        """Turn the US policy timeline into per-step lookups once, off the hot path."""
-        pol = self.scenario.us_policy
-        self._cl_steps = self._window_steps(pol.competitive_liberalization)
-        self._tpa_steps = self._window_steps(pol.tpa)
-        #: per step: (the majority's base approval rate, how strictly it applies the template)
-        self._congress = [(0.0, 0.0)] * (self.calendar.n_steps + 1)
-        for c in pol.congress:
-            for k in self._window_steps([c]):
-                if 0 <= k < len(self._congress):
-                    self._congress[k] = (c.approval_rate, c.conditions)
-        self._atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
-        self._atpdea_final = self.calendar.step_of(pol.atpdea_final) if pol.atpdea_final else None
-        self._no_new_steps = self._window_steps(pol.no_new_agreements)
-        #: per institution whose members may suspend their own participation: from which step
-        self._lapse_from: dict[str, int] = {}
-        for iid, spec in self.scenario.institutions.items():
-            flag = spec.participation_can_lapse
-            if flag is True:
-                self._lapse_from[iid] = 0
-            elif isinstance(flag, str):
-                self._lapse_from[iid] = self.calendar.step_of(flag)
 
     def us_takes_requests(self, inst: InstitutionState) -> bool:
         """Competitive liberalization: the US opens bilateral talks only while it is policy."""
@@ -782,26 +666,26 @@ class TradeBlocsModel(mesa.Model):
             return False
         if inst.spec.requests_outside_policy:
             return True
-        return self.steps_done in self._cl_steps
+        return self.steps_done in self.policy.cl_steps
 
     def can_sign(self) -> bool:
         """Concluded talks can be signed only under trade promotion authority, and not while
         the US policy concludes no new agreements (``us_policy.no_new_agreements``)."""
-        return self.steps_done in self._tpa_steps and self.steps_done not in self._no_new_steps
+        return self.steps_done in self.policy.tpa_steps and self.steps_done not in self.policy.no_new_steps
 
     def us_concludes(self) -> bool:
         """Whether the US closes bilateral talks now (not while it makes no new agreements)."""
-        return self.steps_done not in self._no_new_steps
+        return self.steps_done not in self.policy.no_new_steps
 
     def participation_can_lapse(self, inst: InstitutionState) -> bool:
         """Whether a member of ``inst`` may now suspend its own participation (scenario field
         ``participation_can_lapse``: off unless a scenario switches it on)."""
-        start = self._lapse_from.get(inst.id)
+        start = self.policy.lapse_from.get(inst.id)
         return start is not None and self.steps_done >= start
 
     def talks_long_enough(self, state: LatinState, iid: str) -> bool:
         """Talks conclude only after a minimum time at the table."""
-        started = int(self.since[state.index, self._col[iid]])
+        started = int(self.since[state.index, self.cols.col[iid]])
         return us_policy.talks_long_enough(
             self.steps_done - started, self.calendar.steps_per_year, self.p.min_negotiation_years
         )
@@ -809,7 +693,7 @@ class TradeBlocsModel(mesa.Model):
     def congress_hazard(self, state: LatinState) -> float:
         """Yearly chance Congress approves this partner's signed agreement now: the majority's
         rate, lowered by the partner's labour and tax record where the template applies."""
-        rate, conditions = self._congress[min(self.steps_done, len(self._congress) - 1)]
+        rate, conditions = self.policy.congress[min(self.steps_done, len(self.policy.congress) - 1)]
         concern = self.tables.concern(state.iso3, self.calendar.year(self.steps_done))
         return rules.congress_hazard(rate, conditions * self.p.template_strictness, concern)
 
@@ -817,7 +701,7 @@ class TradeBlocsModel(mesa.Model):
         """Agreements ratified at home and approved by Congress enter into force after a lag."""
         for (iso3, iid), when in list(self.us_approved.items()):
             state = self.by_iso[iso3]
-            i, j = state.index, self._col[iid]
+            i, j = state.index, self.cols.col[iid]
             if self.status[i, j] != CODE["ratified"] or self.insts[iid].spec.entry_into_force:
                 continue  # an agreement with a dated entry into force waits for its date
             ready = max(when, int(self.since[i, j]))
@@ -827,11 +711,11 @@ class TradeBlocsModel(mesa.Model):
                 self.set_status(state, iid, "in_force", actor="USA")
                 self.us_approved.pop((iso3, iid))
                 self._replace(state, self.insts[iid], forced=False)
-                for pj in np.flatnonzero(self._is["preference"]):
+                for pj in np.flatnonzero(self.cols.is_["preference"]):
                     if IS_PREFERENCE_HELD[self.status[i, pj]]:
                         self.set_status(
                             state,
-                            self._ids[pj],
+                            self.cols.ids[pj],
                             None,
                             action="lapsed",
                             note="replaced by a free trade agreement",
@@ -842,11 +726,11 @@ class TradeBlocsModel(mesa.Model):
     def _scheduled(self, t: int) -> None:
         # institutions founded on a historical date (imposed: forced)
         for inst in self.insts.values():
-            when = self._dated[inst.id]
+            when = self.cols.dated[inst.id]
             f = inst.spec.founding
             if not inst.founded and f is not None and f.date and when["founding"] == t:
                 self._found(inst, [self.by_iso[c] for c in f.founders if c in self.by_iso], forced=True)
-            j = self._col[inst.id]
+            j = self.cols.col[inst.id]
             if when["conclusion"] == t:
                 for s in self.states:
                     if self.status[s.index, j] == CODE["negotiating"]:
@@ -870,12 +754,12 @@ class TradeBlocsModel(mesa.Model):
                 inst.close()
                 self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # the preference programme's final expiry (a US policy date: forced)
-        if self._atpdea_final == t:
+        if self.policy.atpdea_final == t:
             for s in self.states:
-                for j in np.flatnonzero(self._is["preference"]):
+                for j in np.flatnonzero(self.cols.is_["preference"]):
                     if IS_PREFERENCE_HELD[self.status[s.index, j]]:
                         self.set_status(
-                            s, self._ids[j], None, action="lapsed", forced=True, note="programme expired"
+                            s, self.cols.ids[j], None, action="lapsed", forced=True, note="programme expired"
                         )
         # elections: terms starting in this step (the government in office at the start of the
         # run was installed with the state)
@@ -886,24 +770,11 @@ class TradeBlocsModel(mesa.Model):
         while self._interventions and cal.step_of(self._interventions[0].date) <= t:
             self._intervene(self._interventions.pop(0))
 
-    def _election_calendar(self) -> None:
-        """The step at which each leader's term starts, for the terms that start in the run."""
-        cal, eps = self.calendar, 1e-9
-        starts = [cal.time(t) - eps for t in range(cal.n_steps + 1)]
-        out: dict[int, list[tuple[int, dict]]] = {}
-        for i, iso3 in enumerate(self._iso_list):
-            for term in self.tables.terms.get(iso3, ()):
-                t = bisect.bisect_right(starts, term["start_t"]) - 1
-                in_run = 0 <= t < cal.n_steps and term["start_t"] < starts[t + 1]
-                if in_run and (t > 0 or term["start_t"] > cal.time(0) + eps):  # not the first government
-                    out.setdefault(t, []).append((i, term))
-        self._elections = out
-
     def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
         """An agreement that replaces another (``replaces``) ends the state's status there on
         entering into force: NAFTA lapses when the USMCA takes its place."""
         old = inst.spec.replaces
-        if old and self.status[state.index, self._col[old]]:
+        if old and self.status[state.index, self.cols.col[old]]:
             self.set_status(state, old, None, action="lapsed", forced=forced, note=f"replaced by {inst.id}")
 
     def _term_at(self, iso3: str, t: float) -> dict:
@@ -968,7 +839,7 @@ class TradeBlocsModel(mesa.Model):
             self.set_status(s, iv.institution, iv.status, forced=True, note=note)
         elif iv.kind == "end_status":
             s = self.by_iso[iv.country]
-            if self.status[s.index, self._col[iv.institution]]:
+            if self.status[s.index, self.cols.col[iv.institution]]:
                 self.set_status(s, iv.institution, None, action="left", forced=True, note=note)
         elif iv.kind == "found":
             inst = self.insts[iv.institution]
@@ -978,7 +849,7 @@ class TradeBlocsModel(mesa.Model):
         inst.found(self.steps_done)
         self.log_event("", inst.id, "founded", forced=forced)
         status = "negotiating" if inst.kind == "us_agreement" else "member"
-        j = self._col[inst.id]
+        j = self.cols.col[inst.id]
         for s in founders:
             if not self.status[s.index, j]:
                 u, c = self.value_of(s, inst.id)  # each founder sees the ones already in
@@ -1065,7 +936,7 @@ class TradeBlocsModel(mesa.Model):
     def _try_found(self, inst: InstitutionState) -> None:
         """Endogenous founding: enough eligible states (with the sponsor) want it."""
         f = inst.spec.founding
-        j = self._col[inst.id]
+        j = self.cols.col[inst.id]
         value, _ = self.values()
         keen_rows = self._scope[:, j] & self.requirements(inst.spec.requires) & (value[:, j] > self.p.inertia)
         keen = [self.states[i] for i in np.flatnonzero(keen_rows)]
@@ -1082,10 +953,10 @@ class TradeBlocsModel(mesa.Model):
     def _hemispheric(self, t: int) -> None:
         """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""
         for inst in self.insts.values():
-            if inst.kind != "hemispheric" or not inst.open or self._dated[inst.id]["deadline"] != t:
+            if inst.kind != "hemispheric" or not inst.open or self.cols.dated[inst.id]["deadline"] != t:
                 continue
             value, contrib = self.values()
-            j = self._col[inst.id]
+            j = self.cols.col[inst.id]
             values = {
                 s.iso3: (
                     float(value[s.index, j]),
@@ -1142,7 +1013,7 @@ class TradeBlocsModel(mesa.Model):
         if self.calendar.year(t) != year_next:
             self._set_economy(year_next)
         kernels.advance(
-            self.status, self._is["us_deal"], CODE["in_force"],
+            self.status, self.cols.is_["us_deal"], CODE["in_force"],
             self.share_us, self.share_china, self.share_region, self.lobby, self.exports_gdp,
             self.state_exports, self.free_zone, self.economic, self.contestation,
             self.leaning_economic, self.leaning_contestation, self.commodity,
@@ -1157,29 +1028,12 @@ class TradeBlocsModel(mesa.Model):
         return int(self.us_deal_in_force().sum())
 
     def bloc_size(self, iid: str) -> int:
-        return int((self.status[:, self._col[iid]] == CODE["member"]).sum())
+        return int((self.status[:, self.cols.col[iid]] == CODE["member"]).sum())
 
     def alignment_index(self) -> float:
         """GDP-weighted mean alignment: +1 US deal in force, +0.5 pending, -1 ALBA."""
         tot = float(self.gdp.sum())
         return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
-
-
-#: what TradeBlocsModel._fixed keeps per scenario object: (scenario, fingerprint, attributes)
-_FIXED_CACHE: dict[tuple, tuple[Scenario, tuple, dict]] = {}
-
-
-def _fingerprint(sc: Scenario) -> tuple:
-    """The identities of the parts of a scenario the fixed attributes come from, so that a
-    scenario whose parts were reassigned is not taken for the one it was."""
-    return (
-        id(sc.institutions),
-        id(sc.us_policy),
-        id(sc.compatibility),
-        id(sc.time),
-        id(sc.data),
-        id(sc.states),
-    )
 
 
 #: the statuses of a US deal on which the US has to decide (short of in force)

@@ -45,7 +45,7 @@ def test_the_values_of_membership_are_the_rules_of_decision_cell_by_cell(model):
     for s in model.states:
         for iid, inst in model.insts.items():
             raw = model.raw_terms(s, iid)
-            i, j = s.index, model._col[iid]
+            i, j = s.index, model.cols.col[iid]
             o = model.character(s, inst)
             assert raw["influence"] == pytest.approx(d.influence(s.lobby, o))
             assert raw["peer"] == pytest.approx(model.peers_in(s.iso3, iid))
