@@ -109,8 +109,8 @@ def test_no_new_us_agreement_is_concluded_or_signed_after_2016():
 def test_congress_by_house_majority_same_rule():
     m = TradeBlocsModel(FORECAST, seed=1, collect="none")
     cal = m.calendar
-    assert m._congress[cal.step_of("2017Q2")] == (0.8, 0.0)  # 115th: Republican House
-    assert m._congress[cal.step_of("2019Q2")] == (0.8, 1.0)  # 116th: Democratic House, template
+    assert m.policy.congress[cal.step_of("2017Q2")] == (0.8, 0.0)  # 115th: Republican House
+    assert m.policy.congress[cal.step_of("2019Q2")] == (0.8, 1.0)  # 116th: Democratic House, template
     m.steps_done = cal.step_of("2016Q2")
     assert m.can_sign() and m.us_concludes()  # TPA 2015, before the forecast
     m.steps_done = cal.step_of("2018Q1")
