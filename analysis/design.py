@@ -225,8 +225,9 @@ def make_chunks(
 
 def auto_chunk_size(n_runs: int, workers: int) -> int:
     """Small enough to spread the work and keep the progress bar moving (about four chunks per
-    worker, at most 16 runs), large enough to keep per-chunk overhead and part files few."""
-    return max(1, min(16, n_runs // max(1, workers * 4)))
+    worker, at most 64 runs: well under a second of work, all a killed sweep can lose), large
+    enough to keep per-chunk overhead (a Parquet part written and synced) small."""
+    return max(1, min(64, n_runs // max(1, workers * 4)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -119,6 +119,11 @@ def institution_columns(insts: dict[str, InstitutionState], sc: Scenario, cal: C
         }
         for iid, s in zip(out.ids, out.specs, strict=True)
     }
+    #: step -> the institutions with a dated act in it, in catalogue order
+    out.dated_at: dict[int, list[str]] = {}
+    for iid, acts in out.dated.items():
+        for t in sorted({t for t in acts.values() if t is not None}):
+            out.dated_at.setdefault(t, []).append(iid)
     out.labels = [cal.label(t) for t in range(cal.n_steps + 1)]
     return out
 

@@ -231,7 +231,10 @@ class TradeBlocsModel(mesa.Model):
         for inst in self.insts.values():
             if inst.founded:
                 inst.founded_step = 0
-        self._interventions = sorted(sc.interventions, key=lambda iv: self.calendar.step_of(iv.date))
+        #: (step, intervention), in the order they happen
+        self._interventions = sorted(
+            ((self.calendar.step_of(iv.date), iv) for iv in sc.interventions), key=lambda x: x[0]
+        )
 
         self.collect = collect
         self.datacollector = self._make_collector(collect)
@@ -294,7 +297,7 @@ class TradeBlocsModel(mesa.Model):
         # governments weigh their options on the situation at the start of the quarter
         self._refresh()
         self._prepare_choices()
-        self.agents_by_type[LatinState].shuffle_do("step")
+        self._governments_choose()
         self._blocs(t)
         self._hemispheric(t)
         self._dynamics(t)
@@ -564,8 +567,26 @@ class TradeBlocsModel(mesa.Model):
         self._choices = (first, second, utils, contrib, (cumulative.tolist(), last.tolist(), has.tolist()))
         self._choices_version = self._version
 
+    def _governments_choose(self) -> None:
+        """The governments' turn, as ``agents_by_type[LatinState].shuffle_do("step")`` would
+        take it (the same random order, the same draws), without a call per government: in a
+        random order, each with an open move draws once against its logit probabilities, and
+        those whose draw passes staying put act, in that order."""
+        order = list(range(len(self.states)))
+        self.random.shuffle(order)  # what shuffle_do draws for a set of this size
+        draws = [(i, self.random.random()) for i in order if self._choices[4][2][i]]
+        for i, u in draws:
+            if self._choices_version != self._version:  # a move this quarter changed the US's terms
+                self._prepare_choices()
+            acc, last, _ = self._choices[4]
+            row = acc[i]
+            if u >= row[0]:
+                pick = bisect.bisect_right(row, u)
+                self._carry_out(self.states[i], pick - 1 if pick < len(row) else last[i])
+
     def choose(self, state: LatinState) -> None:
-        """State's turn: draw once against its logit weights and carry out the move picked."""
+        """One government's turn (``LatinState.step``, for stepping agents one by one): draw
+        once against its logit probabilities and carry out the move picked."""
         if self._choices_version != self._version:  # a move this quarter changed the US's terms
             self._prepare_choices()
         i = state.index
@@ -606,20 +627,12 @@ class TradeBlocsModel(mesa.Model):
         i, j = state.index, self.cols.col[iid]
         return float(value[i, j]), {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
 
-    def market_in(self, iso3: str, iid: str) -> float:
-        """Share of this state's exports that go to the institution's members (IMF DOTS)."""
-        return float(self._market[self._idx[iso3], self.cols.col[iid]])
-
     def peers_in(self, iso3: str, iid: str) -> float:
         return float(self._peers[self._idx[iso3], self.cols.col[iid]])
 
     def character(self, state: LatinState, inst: InstitutionState) -> float:
         """The institution's orientation toward the US as ``state`` sees it now."""
         return float(self._character[state.index, self.cols.col[inst.id]])
-
-    def others_gdp_share(self, state: LatinState, inst: InstitutionState) -> float:
-        """Share of the region's GDP held by the bloc's other members."""
-        return float(self._gdp_share[state.index, self.cols.col[inst.id]])
 
     def conflict_cost(self, state: LatinState, iid: str) -> float:
         """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
@@ -630,12 +643,6 @@ class TradeBlocsModel(mesa.Model):
             if self.status[i, e]:
                 cost += max(0.0, float(value[i, e])) + self.p.exit_cost
         return cost
-
-    def requirements_met(
-        self, state: LatinState, inst: InstitutionState, requires: list[str] | None = None
-    ) -> bool:
-        """Whether ``state`` holds what ``inst`` requires of a member (or ``requires``)."""
-        return bool(self.requirements(inst.spec.requires if requires is None else requires)[state.index])
 
     def oil_bill(self) -> list[float]:
         """Each state's oil-import bill as a share of its GDP this year."""
@@ -725,8 +732,9 @@ class TradeBlocsModel(mesa.Model):
 
     def _scheduled(self, t: int) -> None:
         # institutions founded on a historical date (imposed: forced)
-        for inst in self.insts.values():
-            when = self.cols.dated[inst.id]
+        for iid in self.cols.dated_at.get(t, ()):
+            inst = self.insts[iid]
+            when = self.cols.dated[iid]
             f = inst.spec.founding
             if not inst.founded and f is not None and f.date and when["founding"] == t:
                 self._found(inst, [self.by_iso[c] for c in f.founders if c in self.by_iso], forced=True)
@@ -766,9 +774,8 @@ class TradeBlocsModel(mesa.Model):
         for i, term in self._elections.get(t, ()):
             self._election(self.states[i], term)
         # interventions
-        cal = self.calendar
-        while self._interventions and cal.step_of(self._interventions[0].date) <= t:
-            self._intervene(self._interventions.pop(0))
+        while self._interventions and self._interventions[0][0] <= t:
+            self._intervene(self._interventions.pop(0)[1])
 
     def _replace(self, state: LatinState, inst: InstitutionState, forced: bool) -> None:
         """An agreement that replaces another (``replaces``) ends the state's status there on
