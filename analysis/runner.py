@@ -46,7 +46,7 @@ from .design import (
 )
 from .executors import describe_loss, make_executor
 from .outcomes import outcomes
-from .store import ResultStore, RunResult
+from .store import ChunkResult, ResultStore, RunResult
 
 #: what a fork server imports before it forks workers: this module, hence the model
 _PRELOAD = (__name__,)
@@ -105,9 +105,9 @@ def run_one(base: Scenario, base_hash: str, spec: RunSpec) -> RunResult:
     return RunResult(row, tables)
 
 
-def run_chunk(chunk: Chunk) -> list[RunResult]:
-    """Worker entry point: the chunk's runs, in order."""
-    return [run_one(chunk.base, chunk.base_hash, spec) for spec in chunk.specs]
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Worker entry point: the chunk's runs, in order, with their tables in columns."""
+    return ChunkResult.of([run_one(chunk.base, chunk.base_hash, spec) for spec in chunk.specs])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,10 +192,10 @@ def execute(
                     continue
                 with shielded():  # a part is written whole or not at all
                     store.write(res)
-                failed = sum(r.row["status"] != "ok" for r in res)
+                failed = sum(r["status"] != "ok" for r in res.rows)
                 result.failed += failed
-                result.ok += len(res) - failed
-                bar.update(len(res))
+                result.ok += len(res.rows) - failed
+                bar.update(len(res.rows))
                 if result.failed:
                     bar.set_postfix(failed=result.failed, refresh=False)
             executor.close()
