@@ -125,6 +125,7 @@ def institution_columns(insts: dict[str, InstitutionState], sc: Scenario, cal: C
         for t in sorted({t for t in acts.values() if t is not None}):
             out.dated_at.setdefault(t, []).append(iid)
     out.labels = [cal.label(t) for t in range(cal.n_steps + 1)]
+    out.years = [cal.year(t) for t in range(cal.n_steps + 1)]
     return out
 
 

@@ -130,6 +130,10 @@ class TradeBlocsModel(mesa.Model):
         self._choices: Any = None
         self._choices_version = -1
         self._move_tables: tuple = (None, None)
+        #: the step and the count of foundings and closings the move tables were last checked at
+        self._move_tables_step: tuple = (None, None)
+        self._opened = 0
+        self._requirement_codes: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._aid_memo: tuple = (None, None)
         self._far_memo: tuple = (None, None)
         self._requirements_memo: tuple = (None, None)
@@ -464,7 +468,9 @@ class TradeBlocsModel(mesa.Model):
         """What each sponsor pays each state in its bloc: the sponsor values the leadership it
         buys (its capacity), the other states receive aid by their oil bill while it is in."""
         # capacity and the oil bill change with the year's oil price and GDP
-        key = (self.calendar.year(self.steps_done), tuple(int(self.status[r, j]) for j, r in self._sponsors))
+        key = (self.cols.years[self.steps_done] if self.steps_done < len(self.cols.years)
+               else self.calendar.year(self.steps_done),
+               tuple(self.held[r].get(j, 0) for j, r in self._sponsors))  # fmt: skip
         if self._aid_memo[0] != key:
             aid = np.zeros(self.status.shape)
             for (j, sponsor), code in zip(self._sponsors, key[1], strict=True):
@@ -509,17 +515,26 @@ class TradeBlocsModel(mesa.Model):
     def requirements(self, requires: list[str]) -> np.ndarray:
         """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
         further, ``us_agreement_in_force`` one in force, anything else an institution to be in."""
-        kinds = [{"us_agreement": 0, "us_agreement_in_force": 1}.get(r, 2) for r in requires]
-        columns = [self.cols.col.get(r, -1) for r in requires]
+        key = tuple(requires)
+        coded = self._requirement_codes.get(key)
+        if coded is None:
+            kinds = [{"us_agreement": 0, "us_agreement_in_force": 1}.get(r, 2) for r in requires]
+            columns = [self.cols.col.get(r, -1) for r in requires]
+            coded = self._requirement_codes[key] = (
+                np.array(kinds, dtype=np.int64),
+                np.array(columns, dtype=np.int64),
+            )
         return kernels.holds(
-            self.status, np.array(kinds, dtype=np.int64), np.array(columns, dtype=np.int64),
-            self.cols.is_["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE,
-        )  # fmt: skip
+            self.status, *coded, self.cols.is_["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE
+        )
 
     def _move_tables_now(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         """This step's move tables (sim/moves.py) and where institutions are open to states."""
         insts = self.insts.values()
         t = self.steps_done
+        if self._move_tables_step == (t, self._opened):
+            return self._move_tables[1]
+        self._move_tables_step = (t, self._opened)
         # what the tables depend on: which institutions are open, the US policy of the step
         key = (
             tuple(i.open for i in insts),
@@ -760,6 +775,7 @@ class TradeBlocsModel(mesa.Model):
                     if self.status[s.index, j]:
                         self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
                 inst.close()
+                self._opened += 1
                 self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # the preference programme's final expiry (a US policy date: forced)
         if self.policy.atpdea_final == t:
@@ -854,6 +870,7 @@ class TradeBlocsModel(mesa.Model):
 
     def _found(self, inst: InstitutionState, founders: list[LatinState], forced: bool) -> None:
         inst.found(self.steps_done)
+        self._opened += 1
         self.log_event("", inst.id, "founded", forced=forced)
         status = "negotiating" if inst.kind == "us_agreement" else "member"
         j = self.cols.col[inst.id]
@@ -979,6 +996,7 @@ class TradeBlocsModel(mesa.Model):
             vetoed = [c for c in inst.spec.veto_states if c in refusing]
             if vetoed:
                 inst.close()
+                self._opened += 1
                 self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(vetoed)}")
             else:
                 for c, (u, terms) in values.items():
