@@ -217,7 +217,6 @@ class TradeBlocsModel(mesa.Model):
         self.leaning_economic = self.economic.copy()
         self.leaning_contestation = self.contestation.copy()
         self.lobby = self._lobby_target()
-        self._china_prev = self._china(self.calendar.year(0) - 1)
         self._elections = fixed.for_scenario(
             sc, "elections", lambda: fixed.election_calendar(self._iso_list, self.tables, self.calendar)
         )
