@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -149,11 +150,35 @@ def worker_init(parent_pid: int, interval: float = 0.5) -> None:
     threading.Thread(target=_watch, args=(parent_pid, ppid, interval), daemon=True).start()
 
 
+#: threads whose uncaught exceptions are not shown: the manager threads of pools torn down on
+#: purpose, which can trip over the futures they were handling (nobody waits for those)
+_SILENCED: weakref.WeakSet = weakref.WeakSet()
+_HOOK_INSTALLED = False
+
+
+def _silence(thread: threading.Thread | None) -> None:
+    """Keep ``thread``'s uncaught exception off stderr (threading.excepthook)."""
+    global _HOOK_INSTALLED
+    if thread is None:
+        return
+    _SILENCED.add(thread)
+    if not _HOOK_INSTALLED:
+        previous = threading.excepthook
+
+        def hook(args: Any) -> None:
+            if args.thread not in _SILENCED:
+                previous(args)
+
+        threading.excepthook = hook
+        _HOOK_INSTALLED = True
+
+
 def terminate_pool(pool: Any, grace: float = 0.5) -> None:
     """Stop a ``ProcessPoolExecutor`` now: cancel what is queued, SIGTERM its workers, SIGKILL
     any still alive after ``grace`` seconds. The work they had in hand is lost (the callers save
     finished work as it finishes)."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    _silence(getattr(pool, "_executor_manager_thread", None))
     with contextlib.suppress(Exception):
         pool.shutdown(wait=False, cancel_futures=True)
     # Python 3.11's pool manager thread, on seeing its workers die, sets an exception on every

@@ -13,7 +13,7 @@ import mesa
 
 from . import decision as rules
 from . import us_deal, us_policy
-from .institutions import CODE, CODES, InstitutionState
+from .institutions import CODE, CODES, US_PENDING, InstitutionState
 
 if TYPE_CHECKING:
     from .model import TradeBlocsModel
@@ -129,8 +129,8 @@ class LatinState(mesa.Agent):
         self.model.choose(self)
 
 
-#: the statuses of a US deal on which the US acts (not in force, nothing left to do)
-_US_ACTS_ON = frozenset(CODE[s] for s in ("requested", "negotiating", "concluded", "signed", "ratified"))
+#: the status codes of a US deal on which the US still has something to decide
+_US_ACTS_ON = frozenset(CODE[s] for s in US_PENDING)
 
 
 class UnitedStates(mesa.Agent):

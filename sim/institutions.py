@@ -35,7 +35,9 @@ IS_ACTIVE = status_mask(ACTIVE)
 IS_US_DEAL = status_mask(US_DEAL)
 IS_US_TALKS = status_mask(US_TALKS)
 IS_US_TEXT = status_mask(US_TEXT)
-IS_IN_FORCE = status_mask({"in_force"})
+#: Statuses of a US deal on which the US still has something to decide (short of in force).
+US_PENDING = frozenset({"requested", "negotiating", "concluded", "signed", "ratified"})
+IS_US_PENDING = status_mask(US_PENDING)
 #: a unilateral preference still held (withdrawn by a sanction, it can be restored)
 IS_PREFERENCE_HELD = status_mask({"member", "sanctioned"})
 
@@ -69,16 +71,19 @@ class InstitutionState:
     def __post_init__(self) -> None:
         self.kind: str = self.spec.kind
         self.includes_us: bool = self.spec.includes_us
-        #: whether states can take steps toward it now: founded and not closed (found, close)
-        self.open: bool = self.founded and not self.closed
+
+    @property
+    def open(self) -> bool:
+        """Whether states can take steps toward it now: founded and not closed."""
+        return self.founded and not self.closed
 
     def found(self, step: int) -> None:
         """It is founded (again, if it had closed) at ``step``."""
-        self.founded, self.closed, self.founded_step, self.open = True, False, step, True
+        self.founded, self.closed, self.founded_step = True, False, step
 
     def close(self) -> None:
         """It ends for everyone: no step toward it any more."""
-        self.closed, self.open = True, False
+        self.closed = True
 
     @property
     def markets(self) -> list[str]:

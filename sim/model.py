@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,10 @@ from .institutions import (
     IS_ACTIVE,
     IS_PREFERENCE_HELD,
     IS_US_DEAL,
+    IS_US_PENDING,
     IS_US_TALKS,
     IS_US_TEXT,
     InstitutionState,
-    status_mask,
 )
 from .scenario import Scenario, read_raw, resolve_path, validate, with_overrides
 from .tables import load_tables
@@ -110,29 +111,30 @@ class TradeBlocsModel(mesa.Model):
         self.p = sc.parameters
         p = self.p
         self.weights = rules.Weights(p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, p.w_cost)
-        #: the weights in TERMS order, cost with its minus sign (rules.weigh)
-        self._weights = np.array([p.w_econ, p.w_coercion, p.w_influence, p.w_ideology, p.w_peer, -p.w_cost])
+        #: the same weights in TERMS order as the kernels read them, cost negative (rules.weigh)
+        signs = [-1.0 if t == "cost" else 1.0 for t in rules.TERMS]
+        self._weights = np.array([sign * w for sign, w in zip(signs, astuple(self.weights), strict=True)])
         self.calendar = sc.calendar()
         d = sc.data
         self.tables = load_tables(d.trade, d.leaders, d.states, d.bilateral, d.partner_record)
         #: the US policy timeline as per-step lookups (sim/fixed.py)
         self.policy = fixed.for_scenario(sc, "policy", lambda: fixed.policy_lookups(sc, self.calendar))
+        self._version = 0
         self.steps_done = 0
         self.events: list[dict] = []
         self._spells: list[dict] = []
         self._open_spell: dict[tuple[str, str], dict] = {}
         self.us_approved: dict[tuple[str, str], int] = {}
         self.us_demand = 0.0
-        #: counts changes to anything the values of membership read (model.values); the values
-        #: and the quarter's choices are recomputed only when it has moved
-        self._version = 0
+        #: (self._version, set above) counts changes to anything the values of membership read
+        #: (model.values); the values and the quarter's choices are recomputed only when it moves
         self._values_memo: tuple[int, Any] = (-1, None)
         self._choices: Any = None
         self._choices_version = -1
+        self._choices_statuses = -1
         self._move_tables: tuple = (None, None)
-        #: the step and the count of foundings and closings the move tables were last checked at
+        #: the step and the institutions open when the move tables were last checked
         self._move_tables_step: tuple = (None, None)
-        self._opened = 0
         self._requirement_codes: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._aid_memo: tuple = (None, None)
         self._far_memo: tuple = (None, None)
@@ -246,8 +248,6 @@ class TradeBlocsModel(mesa.Model):
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
-    # --- the institutions as columns -----------------------------------------------------
-
     # --- data collection -----------------------------------------------------------------
 
     def _make_collector(self, collect: str) -> mesa.DataCollector | None:
@@ -286,6 +286,16 @@ class TradeBlocsModel(mesa.Model):
     # --- time ----------------------------------------------------------------------------
 
     @property
+    def steps_done(self) -> int:
+        """Steps run so far (what the time-dependent values read: setting it moves them)."""
+        return self._steps_done
+
+    @steps_done.setter
+    def steps_done(self, value: int) -> None:
+        self._steps_done = value
+        self._version += 1
+
+    @property
     def date(self) -> str:
         """The date of the state the model is in: the start of the next step to run."""
         return self.calendar.label(self.steps_done)
@@ -305,7 +315,6 @@ class TradeBlocsModel(mesa.Model):
         self._hemispheric(t)
         self._dynamics(t)
         self.steps_done += 1
-        self._version += 1
         if self.datacollector is not None:
             self.datacollector.collect(self)
         if self.steps_done >= self.calendar.n_steps:
@@ -444,7 +453,6 @@ class TradeBlocsModel(mesa.Model):
     def _refresh(self) -> None:
         """Recompute per-step aggregates states read: peers, neighbours' deals, what blocs are
         (kernels.aggregates)."""
-        self.open_insts = [i for i in self.insts.values() if i.open]
         year = self.calendar.year(self.steps_done)
         through = self.scenario.exogenous.bilateral_through
         if through is not None:
@@ -466,13 +474,12 @@ class TradeBlocsModel(mesa.Model):
     def _aid(self) -> np.ndarray:
         """What each sponsor pays each state in its bloc: the sponsor values the leadership it
         buys (its capacity), the other states receive aid by their oil bill while it is in."""
-        # capacity and the oil bill change with the year's oil price and GDP
-        key = (self.cols.years[self.steps_done] if self.steps_done < len(self.cols.years)
-               else self.calendar.year(self.steps_done),
+        # it changes with the sponsor's capacity (the last refresh's), GDP and the year's oil price
+        key = (self.capacity, self.gdp.tobytes(), self.oil_price(self.calendar.year(self.steps_done)),
                tuple(self.held[r].get(j, 0) for j, r in self._sponsors))  # fmt: skip
         if self._aid_memo[0] != key:
             aid = np.zeros(self.status.shape)
-            for (j, sponsor), code in zip(self._sponsors, key[1], strict=True):
+            for (j, sponsor), code in zip(self._sponsors, key[-1], strict=True):
                 if IS_ACTIVE[code]:
                     aid[:, j] = [
                         rules.sponsor_aid(self.capacity, bill, self.p.oil_bill_reference)
@@ -486,7 +493,10 @@ class TradeBlocsModel(mesa.Model):
         """Every state's utility of membership of every institution now (n, k), and each term's
         weighted contribution (6, n, k, TERMS order): kernels.membership_values on the quarter's
         aggregates (the last refresh) and each state's own position and statuses as they stand."""
-        if self._values_memo[0] != self._version:
+        p = self.p
+        key = (self._version, self.us_demand, self.steps_done, p.mfn_access_risk, p.lcd_appeal,
+               p.economic_share, p.political_weight, p.atpdea_horizon, p.certification_threat)  # fmt: skip
+        if self._values_memo[0] != key:
             p, cat = self.p, self.cols.catalogue
             now = self.calendar.time(self.steps_done)
             upcoming = next((d for d in self.policy.atpdea_expiry if d >= now), None)
@@ -502,7 +512,7 @@ class TradeBlocsModel(mesa.Model):
                 p.mfn_access_risk, p.lcd_appeal, p.economic_share, p.political_weight, self.us_demand,
                 self._weights,
             )  # fmt: skip
-            self._values_memo = (self._version, (value, contrib, raw))
+            self._values_memo = (key, (value, contrib, raw))
         return self._values_memo[1][:2]
 
     def raw_terms(self, state: LatinState, iid: str) -> dict[str, float]:
@@ -531,12 +541,13 @@ class TradeBlocsModel(mesa.Model):
         """This step's move tables (sim/moves.py) and where institutions are open to states."""
         insts = self.insts.values()
         t = self.steps_done
-        if self._move_tables_step == (t, self._opened):
+        opened = tuple(i.open for i in insts)
+        if self._move_tables_step == (t, opened):
             return self._move_tables[1]
-        self._move_tables_step = (t, self._opened)
+        self._move_tables_step = (t, opened)
         # what the tables depend on: which institutions are open, the US policy of the step
         key = (
-            tuple(i.open for i in insts),
+            opened,
             t in self.policy.cl_steps,
             self.can_sign(),
             tuple(t >= start for start in self.policy.lapse_from.values()),
@@ -580,6 +591,7 @@ class TradeBlocsModel(mesa.Model):
         first, second, utils, cumulative, last, has, value, contrib = self.options()
         self._choices = (first, second, utils, contrib, (cumulative.tolist(), last.tolist(), has.tolist()))
         self._choices_version = self._version
+        self._choices_statuses = self._status_version
 
     def _governments_choose(self) -> None:
         """The governments' turn, as ``agents_by_type[LatinState].shuffle_do("step")`` would
@@ -601,8 +613,8 @@ class TradeBlocsModel(mesa.Model):
     def choose(self, state: LatinState) -> None:
         """One government's turn (``LatinState.step``, for stepping agents one by one): draw
         once against its logit probabilities and carry out the move picked."""
-        if self._choices_version != self._version:  # a move this quarter changed the US's terms
-            self._prepare_choices()
+        if (self._choices_version, self._choices_statuses) != (self._version, self._status_version):
+            self._prepare_choices()  # something changed since the quarter's options were weighed
         i = state.index
         acc, last, has = self._choices[4]
         if not has[i]:
@@ -672,7 +684,7 @@ class TradeBlocsModel(mesa.Model):
         """The states the US has something to decide about: talks or deals short of being in
         force, or preferences it could withdraw."""
         return kernels.us_pending(
-            self.status, _US_DECIDES, self.cols.us_talks_mask, self.cols.is_["preference"], CODE["member"]
+            self.status, IS_US_PENDING, self.cols.us_talks_mask, self.cols.is_["preference"], CODE["member"]
         )
 
     def us_deal_in_force(self) -> np.ndarray:
@@ -774,7 +786,6 @@ class TradeBlocsModel(mesa.Model):
                     if self.status[s.index, j]:
                         self.set_status(s, inst.id, None, action="lapsed", forced=True, note=ENDED)
                 inst.close()
-                self._opened += 1
                 self.log_event("", inst.id, "lapsed", forced=True, note=ENDED)
         # the preference programme's final expiry (a US policy date: forced)
         if self.policy.atpdea_final == t:
@@ -869,22 +880,14 @@ class TradeBlocsModel(mesa.Model):
 
     def _found(self, inst: InstitutionState, founders: list[LatinState], forced: bool) -> None:
         inst.found(self.steps_done)
-        self._opened += 1
         self.log_event("", inst.id, "founded", forced=forced)
         status = "negotiating" if inst.kind == "us_agreement" else "member"
         j = self.cols.col[inst.id]
         for s in founders:
             if not self.status[s.index, j]:
-                u, c = self.value_of(s, inst.id)  # each founder sees the ones already in
-                self.set_status(
-                    s,
-                    inst.id,
-                    status,
-                    action="founded",
-                    forced=forced,
-                    utility=None if forced else u,
-                    terms=None if forced else c,
-                )
+                # a founder's own choice is logged with its terms (each sees the ones already in)
+                u, c = (None, None) if forced else self.value_of(s, inst.id)
+                self.set_status(s, inst.id, status, action="founded", forced=forced, utility=u, terms=c)
 
     # --- blocs ---------------------------------------------------------------------------
 
@@ -948,7 +951,8 @@ class TradeBlocsModel(mesa.Model):
     def _far_from_the_others(self, rows: np.ndarray) -> list[bool]:
         """dynamics.far_from_the_others for these members, recomputed only when the members or
         their governments have changed."""
-        key = (rows.tobytes(), self.economic[rows].tobytes(), self.contestation[rows].tobytes())
+        key = (rows.tobytes(), self.economic[rows].tobytes(), self.contestation[rows].tobytes(),
+               self.p.suspension_distance)  # fmt: skip
         if self._far_memo[0] != key:
             far = dynamics.far_from_the_others(
                 self.economic[rows].tolist(), self.contestation[rows].tolist(), self.p.suspension_distance
@@ -995,7 +999,6 @@ class TradeBlocsModel(mesa.Model):
             vetoed = [c for c in inst.spec.veto_states if c in refusing]
             if vetoed:
                 inst.close()
-                self._opened += 1
                 self.log_event("", inst.id, "lapsed", note=f"vetoed by {', '.join(vetoed)}")
             else:
                 for c, (u, terms) in values.items():
@@ -1060,8 +1063,6 @@ class TradeBlocsModel(mesa.Model):
         return sum(s.gdp * ALIGNMENT_SCORE[s.alignment] for s in self.states) / tot if tot else 0.0
 
 
-#: the statuses of a US deal on which the US has to decide (short of in force)
-_US_DECIDES = status_mask({"requested", "negotiating", "concluded", "signed", "ratified"})
 #: per-state columns of the states table the model reads
 _FIXED = ("commodity_intensity", "state_export_share", "free_zone_share", "oil_net_imports_kbd")
 #: per-state quantities that change during a run

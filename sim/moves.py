@@ -66,11 +66,12 @@ def move_table(
         np.where(us_agreement, MOVE["requested"], np.where(approval, MOVE["acceding"], MOVE["joined"])),
         NONE,
     )
-    first[CODE["member"]] = MOVE["left"]
-    second[CODE["member"]] = np.where(can_lapse, MOVE["suspended"], NONE)
+    # hemispheric talks are signed and ratified, never joined or left
+    first[CODE["member"]] = np.where(hemispheric, NONE, MOVE["left"])
+    second[CODE["member"]] = np.where(can_lapse & ~hemispheric, MOVE["suspended"], NONE)
     first[CODE["requested"]] = np.where(us_agreement, MOVE["withdrew"], NONE)
-    first[CODE["suspended"]] = MOVE["resumed"]
-    second[CODE["suspended"]] = MOVE["left_suspended"]
+    first[CODE["suspended"]] = np.where(hemispheric, NONE, MOVE["resumed"])
+    second[CODE["suspended"]] = np.where(hemispheric, NONE, MOVE["left_suspended"])
     for talks in ("negotiating", "concluded"):
         first[CODE[talks]] = np.where(us_agreement, MOVE["suspended_talks"], NONE)
     second[CODE["concluded"]] = np.where(us_agreement & can_sign, MOVE["signed"], NONE)

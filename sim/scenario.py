@@ -79,13 +79,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
+class _Fixed(_Strict):
+    """A part of a scenario that a model reads once and shares between the runs of that
+    scenario (sim/fixed.py): read-only, so a changed scenario is built anew (``scenario_with``,
+    overrides), never edited in place under a model that has read it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
 def _check_date(v: str | None) -> str | None:
     if v is not None:
         parse_date(v)
     return None if v is None else str(v)
 
 
-class Window(_Strict):
+class Window(_Fixed):
     """A span of model time, both ends inclusive, e.g. ``{start: 2002Q3, end: 2007Q2}``."""
 
     start: str
@@ -105,7 +113,7 @@ class CongressPeriod(Window):
     )
 
 
-class TimeSpec(_Strict):
+class TimeSpec(_Fixed):
     start: str = "2003Q1"
     end: str = "2016Q4"
     steps_per_year: Literal[1, 2, 4, 12] = 4
@@ -129,7 +137,7 @@ class Parameters(_declared_model("DeclaredParameters", PARAMETER_SPECS)):  # typ
     """Decision weights and dynamics; each field is declared once, in sim/parameters.py."""
 
 
-class Founding(_Strict):
+class Founding(_Fixed):
     """Either a historical date (a forced event) or an endogenous rule."""
 
     date: str | None = None
@@ -146,7 +154,7 @@ class Founding(_Strict):
     _v = field_validator("date", mode="before")(lambda v: _check_date(v))
 
 
-class Institution(_Strict):
+class Institution(_Fixed):
     name: str
     kind: Literal["us_agreement", "bloc", "preference", "hemispheric"]
     economic_model: Literal["strategic", "social", "productive", "hybrid", "none"]
@@ -206,7 +214,7 @@ class Institution(_Strict):
         return _check_date(str(v))
 
 
-class Compatibility(_Strict):
+class Compatibility(_Fixed):
     a: str
     b: str
     rule: Literal["exclusive"] = "exclusive"
@@ -221,7 +229,7 @@ class InitialStatus(_Strict):
     _v = field_validator("since", mode="before")(lambda v: _check_date(v))
 
 
-class USPolicy(_Strict):
+class USPolicy(_Fixed):
     competitive_liberalization: list[Window] = Field(default_factory=list)
     tpa: list[Window] = Field(default_factory=list)
     congress: list[CongressPeriod] = Field(default_factory=list)
@@ -270,7 +278,7 @@ class Intervention(_Strict):
     _v = field_validator("date", mode="before")(lambda v: _check_date(str(v)))
 
 
-class DataPaths(_Strict):
+class DataPaths(_Fixed):
     """Replacement data tables (CSV paths); the shipped ones are used where a path is absent."""
 
     trade: str | None = None

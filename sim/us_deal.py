@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .institutions import STAGE_RANK, US_DEAL
+from .institutions import STAGE_RANK
 
 #: The status at which a US deal is in force: what "US FTAs in force" counts.
 IN_FORCE = "in_force"
-#: Statuses at which a state holds a US deal (signed or further): the ``us_agreement`` requirement.
-HELD = US_DEAL
 #: The institution kind that is granted rather than negotiated.
 PREFERENCE = "preference"
 

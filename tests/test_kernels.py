@@ -133,3 +133,53 @@ def test_each_signature_raises_the_us_demands_on_the_next_at_once():
     m.record_choice(signer, "signed", "US_FTA", 0.0, dict.fromkeys(d.TERMS, 0.0))
     after, _ = m.value_of(other, "US_FTA")
     assert after < before
+
+
+# --- what the model keeps between calls goes stale with nothing ----------------------------------
+
+
+def test_reading_values_between_steps_does_not_change_the_run():
+    """An inspector reading a value between steps (which fills the model's caches early, before
+    the next quarter's refresh) leaves the run exactly as it was."""
+    plain = TradeBlocsModel("baseline_calibrated", seed=3, collect="none").run()
+    peeked = TradeBlocsModel("baseline_calibrated", seed=3, collect="none")
+    while peeked.running:
+        peeked.step()
+        peeked.value_of(peeked.states[0], "ALBA")
+    assert plain.events == peeked.events
+
+
+def test_a_government_stepped_by_hand_weighs_its_statuses_as_they_stand(model):
+    """After its status is changed from outside, a state's own step does not act on the
+    options it had before (it cannot leave a bloc it is no longer in)."""
+    m = TradeBlocsModel("baseline_calibrated", seed=6, collect="none").run(8)
+    s = next(s for s in m.states if s.status.get("MERCOSUR") == "member")
+    m._prepare_choices()
+    before = {o[:2] for o in m.state_options(s)}
+    m.set_status(s, "MERCOSUR", None, action="left", log=False)
+    weighed = []
+    prepare = m._prepare_choices
+    m._prepare_choices = lambda: (weighed.append(True), prepare())
+    s.step()
+    assert weighed  # its options weighed anew, not the quarter's
+    assert ("left", "MERCOSUR") in before and ("left", "MERCOSUR") not in {o[:2] for o in m.state_options(s)}
+
+
+def test_a_scenarios_structure_is_read_only_once_loaded():
+    """Runs of one scenario share what its structure fixes (sim/fixed.py), so it cannot be
+    edited in place under them: a changed scenario is derived with overrides."""
+    from pydantic import ValidationError
+    from tradeblocs.sim import load_scenario
+
+    sc = load_scenario("baseline_calibrated")
+    with pytest.raises(ValidationError):
+        sc.us_policy.competitive_liberalization = []
+
+
+def test_setting_the_step_moves_what_depends_on_time(model):
+    m = TradeBlocsModel("baseline_calibrated", seed=2, collect="none")
+    holder = next(s for s in m.states if s.status.get("ATPDEA") == "member")
+    m.steps_done = m.calendar.step_of("2003Q1")
+    early = m.raw_terms(holder, "US_FTA")["coercion"]
+    m.steps_done = m.calendar.step_of("2006Q2")  # the programme's expiry is near
+    assert m.raw_terms(holder, "US_FTA")["coercion"] > early

@@ -8,6 +8,7 @@ them (an oil exporter, a free-zone assembler, ...).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -249,8 +250,9 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     inst = next(i for i in model.insts.values() if i.spec.founding and i.spec.founding.proposer_requires)
     model.p.founding_rate = 1.0
     # everyone eligible is keen: the test is about who may propose, not who wants it
-    keen = (model.p.inertia + 1.0, dict.fromkeys(d.TERMS, 0.0))
-    monkeypatch.setattr(type(model.states[0]), "value_of", lambda self, inst: keen)
+    shape = model.status.shape
+    keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
+    monkeypatch.setattr(model, "values", lambda: keen)
     # every state in scope holds a signed US deal, none in force: founders, but nobody may propose
     eligible = [s for s in model.states if s.iso3 in inst.scope]
     for s in eligible:
