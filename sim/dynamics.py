@@ -1,5 +1,5 @@
-"""How the situation moves between choices: trade, the export lobby, the electorate, what the
-states see of each other and of the blocs. Pure functions of arrays (one entry per state)."""
+"""How the situation moves between choices: trade, the export lobby, the electorate, a bloc's
+cohesion. Pure functions of one state's numbers (sim/kernels.py applies them to every state)."""
 
 from __future__ import annotations
 

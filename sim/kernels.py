@@ -175,6 +175,20 @@ def membership_values(
 
 
 @kernel
+def exclusivity_cost(status, value, exclusive_held, exclusive_into, exit_cost):
+    """What joining each institution would cost each state in memberships exclusive with it
+    (the pairs held -> joined): what they are worth to it, if positive, and the cost of leaving."""
+    n, k = status.shape
+    conflict = np.zeros((n, k))
+    for p in range(exclusive_held.shape[0]):
+        e, j = exclusive_held[p], exclusive_into[p]
+        for i in range(n):
+            if status[i, e] != 0:
+                conflict[i, j] += max(0.0, value[i, e]) + exit_cost
+    return conflict
+
+
+@kernel
 def options(
     status, first_table, second_table, available, requirements_met, value,
     exclusive_held, exclusive_into, exit_cost, coef_value, coef_conflict, coef_exit, stay, temperature,
@@ -184,12 +198,7 @@ def options(
     by institution (n, 2k, -inf where none), and rules.logit_choice's cumulative probabilities
     (staying first), the last open option and whether it has any."""
     n, k = status.shape
-    conflict = np.zeros((n, k))
-    for p in range(exclusive_held.shape[0]):
-        e, j = exclusive_held[p], exclusive_into[p]
-        for i in range(n):
-            if status[i, e] != 0:
-                conflict[i, j] += max(0.0, value[i, e]) + exit_cost
+    conflict = exclusivity_cost(status, value, exclusive_held, exclusive_into, exit_cost)
     first = np.full((n, k), -1)
     second = np.full((n, k), -1)
     utils = np.full((n, 2 * k), -np.inf)

@@ -494,8 +494,9 @@ class TradeBlocsModel(mesa.Model):
         weighted contribution (6, n, k, TERMS order): kernels.membership_values on the quarter's
         aggregates (the last refresh) and each state's own position and statuses as they stand."""
         p = self.p
-        key = (self._version, self.us_demand, self.steps_done, p.mfn_access_risk, p.lcd_appeal,
-               p.economic_share, p.political_weight, p.atpdea_horizon, p.certification_threat)  # fmt: skip
+        # the version counts what the run changes; the rest is what a user may set by hand
+        key = (self._version, self.us_demand, p.mfn_access_risk, p.lcd_appeal, p.economic_share,
+               p.political_weight, p.atpdea_horizon, p.certification_threat)  # fmt: skip
         if self._values_memo[0] != key:
             p, cat = self.p, self.cols.catalogue
             now = self.calendar.time(self.steps_done)
@@ -628,8 +629,7 @@ class TradeBlocsModel(mesa.Model):
         """Carry out the option ``col`` of the quarter's choices for ``state``."""
         first, second, utils, contrib, _ = self._choices
         i = state.index
-        j, slot = divmod(col, 2)
-        code = int((first, second)[slot][i, j])
+        code, j = _move_at(first, second, i, col)
         sign = float(mv.SIGN[code])
         # the terms of leaving are those of staying, negated
         terms = {t: sign * float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
@@ -641,8 +641,7 @@ class TradeBlocsModel(mesa.Model):
         first, second, utils, _, _, _, value, contrib = self.options()
         i, out = state.index, []
         for col in np.flatnonzero(np.isfinite(utils[i])):
-            j, slot = divmod(int(col), 2)
-            code = int((first, second)[slot][i, j])
+            code, j = _move_at(first, second, i, int(col))
             terms = {t: float(contrib[n, i, j]) for n, t in enumerate(rules.TERMS)}
             out.append((mv.MOVES[code][0], self.cols.ids[j], float(utils[i, col]), terms, int(mv.SIGN[code])))
         return out
@@ -663,12 +662,8 @@ class TradeBlocsModel(mesa.Model):
     def conflict_cost(self, state: LatinState, iid: str) -> float:
         """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
         value, _ = self.values()
-        i, cost = state.index, 0.0
-        for other in self.exclusive.get(iid, ()):
-            e = self.cols.col[other]
-            if self.status[i, e]:
-                cost += max(0.0, float(value[i, e])) + self.p.exit_cost
-        return cost
+        cost = kernels.exclusivity_cost(self.status, value, *self.cols.exclusive_pairs, self.p.exit_cost)
+        return float(cost[state.index, self.cols.col[iid]])
 
     def oil_bill(self) -> list[float]:
         """Each state's oil-import bill as a share of its GDP this year."""
@@ -1078,6 +1073,13 @@ _PER_STATE = (
     "leaning_contestation",
     "lobby",
 )
+
+
+def _move_at(first: np.ndarray, second: np.ndarray, i: int, col: int) -> tuple[int, int]:
+    """The move code and institution column of option ``col`` of state ``i`` (options are laid
+    out institution by institution, first move then second)."""
+    j, slot = divmod(col, 2)
+    return int((first, second)[slot][i, j]), j
 
 
 def _position(s: LatinState) -> str:
