@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from . import decision as rules
 from . import us_deal, us_policy
@@ -152,6 +153,9 @@ class UnitedStates(mesa.Agent):
         # Congress takes up trade once a quarter: one draw for every pending agreement, so deals
         # that pass the same test pass together (the October 2011 package)
         vote = m.random.random()
+        # a plurilateral round concludes for everyone at the table at once: one draw per text
+        rounds: dict[int, bool] = {}
+        self._take_requests(accept)
         for i in m.us_pending():
             state, held = m.states[i], m.held[i]
             mine = [(j, CODES[c]) for j, c in held.items() if j in talks and c in _US_ACTS_ON]
@@ -160,9 +164,8 @@ class UnitedStates(mesa.Agent):
             willing = us_policy.willing_partner(contestation, p.us_max_contestation)
             for j, st in mine:
                 iid, inst = m.cols.ids[j], m.insts[m.cols.ids[j]]
-                if st == "requested" and m.us_takes_requests(inst) and willing:
-                    if m.random.random() < accept:
-                        m.set_status(state, iid, "negotiating", actor="USA")
+                if st == "requested":
+                    continue  # taken in turn by _take_requests
                 elif st in ("negotiating", "concluded") and not willing and m.random.random() < walk:
                     m.set_status(state, iid, None, action="suspended_talks", actor="USA")
                 elif (
@@ -170,7 +173,7 @@ class UnitedStates(mesa.Agent):
                     and inst.spec.conclusion is None
                     and m.us_concludes()
                     and m.talks_long_enough(state, iid)
-                    and m.random.random() < conclude
+                    and self._draw(rounds, j, conclude)
                 ):
                     m.set_status(state, iid, "concluded", actor="USA")
                 elif (
@@ -185,3 +188,39 @@ class UnitedStates(mesa.Agent):
                 if contestation > limit and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy):
                     m.set_status(state, m.cols.ids[j], "sanctioned", actor="USA")
         m.bring_into_force()
+
+    def _take_requests(self, accept: float) -> None:
+        """Open talks with willing requesters, oldest request first, while USTR has room at the
+        table: the oldest is taken with the yearly acceptance rate, and the later ones wait
+        behind it."""
+        m = self.model
+        cols = np.flatnonzero(m.cols.is_["us_agreement"])
+        in_talks = int((m.status[:, cols] == CODE["negotiating"]).sum())
+        rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
+        launches: dict[int, bool] = {}  # a plurilateral round is launched with all its requesters
+        # oldest first; requests of the same quarter in a seeded random order, not the data's
+        queue = sorted(
+            (int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))
+            for i, c in zip(rows, where, strict=True)
+        )
+        for _, _, i, j in queue:
+            inst = m.insts[m.cols.ids[j]]
+            if not m.us_takes_requests(inst):
+                continue
+            if not us_policy.willing_partner(float(m.contestation[i]), m.p.us_max_contestation):
+                continue
+            if not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
+                return
+            if not self._draw(launches, j, accept):
+                return  # the oldest waiting request not taken: the later ones wait behind it
+            m.set_status(m.states[i], m.cols.ids[j], "negotiating", actor="USA")
+            in_talks += 1
+
+    def _draw(self, shared: dict[int, bool], j: int, rate: float) -> bool:
+        """A seeded draw against ``rate``, taken once per quarter for a plurilateral text (its
+        parties move together) and once per partner otherwise."""
+        if not self.model.cols.is_["plurilateral"][j]:
+            return self.model.random.random() < rate
+        if j not in shared:
+            shared[j] = self.model.random.random() < rate
+        return shared[j]

@@ -96,7 +96,7 @@ class Calendar:
     def step_of(self, date: str | float) -> int:
         """Index of the step containing ``date`` (may be negative or beyond the run)."""
         t = parse_date(date) if isinstance(date, str) else date
-        return int((t - self.start) * self.steps_per_year + 1e-9)
+        return math.floor((t - self.start) * self.steps_per_year + 1e-9)
 
     def time(self, step: int) -> float:
         """Fractional year at the start of ``step``."""

@@ -254,24 +254,26 @@ def utility(contributions: dict[str, float]) -> float:
 
 # --- what each move is worth ----------------------------------------------------------------
 
-#: The utility of each move a government can make, as (a, b, e): ``a x value - b x conflict -
-#: e x exit_cost``, where ``value`` is the utility of being in the institution and ``conflict``
-#: what joining costs in memberships exclusive with it. Stepping in is worth the value less
-#: that cost; leaving or walking away is minus the value of staying, less the cost of exit;
-#: suspending one's own participation costs part of it, leaving from suspension the rest
-#: (suspend_utility, leave_suspended_utility); ratifying what one signed is worth the value.
-MOVE_VALUE: dict[str, tuple[float, float, float]] = {
-    "requested": (1.0, 1.0, 0.0),
-    "acceding": (1.0, 1.0, 0.0),
-    "joined": (1.0, 1.0, 0.0),
-    "resumed": (1.0, 1.0, 0.0),
-    "signed": (1.0, 1.0, 0.0),
-    "ratified": (1.0, 0.0, 0.0),
-    "left": (-1.0, 0.0, 1.0),
-    "withdrew": (-1.0, 0.0, 1.0),
-    "suspended_talks": (-1.0, 0.0, 1.0),
-    "suspended": (-1.0, 0.0, SUSPENSION_SHARE),
-    "left_suspended": (-1.0, 0.0, 1.0 - SUSPENSION_SHARE),
+#: The utility of each move a government can make, as (a, b, e, d): ``a x value - b x conflict -
+#: e x exit_cost + d x inertia``, where ``value`` is the utility of being in the institution and
+#: ``conflict`` what joining costs in memberships exclusive with it. Stepping in is worth the
+#: value less that cost; leaving or walking away is minus the value of staying, less the cost of
+#: exit; suspending one's own participation costs part of it, leaving from suspension the rest
+#: (suspend_utility, leave_suspended_utility). Signing a concluded text and ratifying a signed one
+#: carry the decision already taken forward (d = 1: they need only a positive value, not to beat
+#: the inertia of staying put): walking away from a concluded deal is the choice.
+MOVE_VALUE: dict[str, tuple[float, float, float, float]] = {
+    "requested": (1.0, 1.0, 0.0, 0.0),
+    "acceding": (1.0, 1.0, 0.0, 0.0),
+    "joined": (1.0, 1.0, 0.0, 0.0),
+    "resumed": (1.0, 1.0, 0.0, 0.0),
+    "signed": (1.0, 1.0, 0.0, 1.0),
+    "ratified": (1.0, 0.0, 0.0, 1.0),
+    "left": (-1.0, 0.0, 1.0, 0.0),
+    "withdrew": (-1.0, 0.0, 1.0, 0.0),
+    "suspended_talks": (-1.0, 0.0, 1.0, 0.0),
+    "suspended": (-1.0, 0.0, SUSPENSION_SHARE, 0.0),
+    "left_suspended": (-1.0, 0.0, 1.0 - SUSPENSION_SHARE, 0.0),
 }
 
 

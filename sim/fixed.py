@@ -66,6 +66,7 @@ def institution_columns(insts: dict[str, InstitutionState], sc: Scenario, cal: C
         "us_deal": np.array([us_deal.is_us_deal(i.kind, i.includes_us) for i in states], dtype=bool),
         "includes_us": includes_us,
         "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in out.specs]),
+        "plurilateral": np.array([s.plurilateral for s in out.specs], dtype=bool),
     }
 
     def count(market: str) -> np.ndarray:

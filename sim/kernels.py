@@ -191,7 +191,8 @@ def exclusivity_cost(status, value, exclusive_held, exclusive_into, exit_cost):
 @kernel
 def options(
     status, first_table, second_table, available, requirements_met, value,
-    exclusive_held, exclusive_into, exit_cost, coef_value, coef_conflict, coef_exit, stay, temperature,
+    exclusive_held, exclusive_into, exit_cost, coef_value, coef_conflict, coef_exit, coef_committed, stay,
+    temperature,
 ):  # fmt: skip
     """The quarter's options of every state: its first and second move in each institution
     (sim/moves.py's tables, -1 for none), their utilities (rules.MOVE_VALUE) laid out institution
@@ -221,6 +222,7 @@ def options(
                         coef_value[move] * value[i, j]
                         - coef_conflict[move] * conflict[i, j]
                         - coef_exit[move] * exit_cost
+                        + coef_committed[move] * stay
                     )
                     utils[i, 2 * j + slot] = u
                     last[i] = 2 * j + slot

@@ -579,12 +579,24 @@ class TradeBlocsModel(mesa.Model):
         probabilities, the last open option and who has any; then the values and contributions."""
         value, contrib = self.values()
         (first_table, second_table), available = self._move_tables_now()
-        out = kernels.options(
+        first, second, utils, cumulative, last, has = kernels.options(
             self.status, first_table, second_table, available, self._requirements_table(), value,
             *self.cols.exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS,
             self.p.inertia, self.p.temperature,
         )  # fmt: skip
-        return (*out, value, contrib)
+        # trade promotion authority's notice: a deal concluded this quarter is signed from the
+        # next one at the soonest (walking away stays open)
+        rows, cols = np.nonzero(
+            (self.status == CODE["concluded"]) & ~us_policy.notice_served(self.steps_done - self.since)
+        )
+        if len(rows):
+            second[rows, cols] = mv.NONE
+            utils[rows, 2 * cols + 1] = -np.inf
+            open_ = np.isfinite(utils)
+            has = open_.any(axis=1)
+            last = np.where(has, utils.shape[1] - 1 - np.argmax(open_[:, ::-1], axis=1), -1)
+            cumulative = kernels.cumulative_logit(utils, self.p.inertia, self.p.temperature)
+        return first, second, utils, cumulative, last, has, value, contrib
 
     def _prepare_choices(self) -> None:
         """The quarter's options of every government and the cumulative logit probabilities each
@@ -713,7 +725,10 @@ class TradeBlocsModel(mesa.Model):
 
     def talks_long_enough(self, state: LatinState, iid: str) -> bool:
         """Talks conclude only after a minimum time at the table."""
-        started = int(self.since[state.index, self.cols.col[iid]])
+        j = self.cols.col[iid]
+        if self.cols.is_["plurilateral"][j] and IS_US_TEXT[self.status[:, j]].any():
+            return True  # docking into a text the others have concluded
+        started = int(self.since[state.index, j])
         return us_policy.talks_long_enough(
             self.steps_done - started, self.calendar.steps_per_year, self.p.min_negotiation_years
         )

@@ -42,8 +42,8 @@ MOVE = {value: i for i, (_, value) in enumerate(MOVES)}
 NONE = -1
 #: +1 for a step in, -1 for a step out (whose terms are those of staying, negated)
 SIGN = np.array([int(rules.MOVE_VALUE[v][0]) for _, v in MOVES])
-#: each move's (a, b, e) of rules.MOVE_VALUE as three lookup vectors, by move code
-COEFFICIENTS = tuple(np.array([rules.MOVE_VALUE[v][n] for _, v in MOVES]) for n in range(3))
+#: each move's (a, b, e, d) of rules.MOVE_VALUE as four lookup vectors, by move code
+COEFFICIENTS = tuple(np.array([rules.MOVE_VALUE[v][n] for _, v in MOVES]) for n in range(4))
 
 
 def move_table(

@@ -107,6 +107,9 @@ PARAMETER_SPECS: dict[str, Spec] = {
     # US side
     "us_accept_rate": Spec(0.6, UNIT, (0.1, 1.0), "US acceptance rate",
                            "yearly chance the US opens talks with a willing requester", calibrate=True),
+    "us_negotiating_capacity": Spec(6.0, (1.0, 50.0), (3.0, 12.0), "US negotiating capacity",
+                                    "partners the US can be in talks with at once (USTR's staff); "
+                                    "later requests wait their turn", calibrate=True),
     "us_max_contestation": Spec(0.7, UNIT, (0.5, 0.9), "US walk-away contestation",
                                 "contestation above which the US walks away from talks"),
     "us_walkaway_rate": Spec(0.5, UNIT, (0.1, 1.0), "US walk-away rate",

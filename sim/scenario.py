@@ -198,6 +198,12 @@ class Institution(_Fixed):
         False,
         description="the US takes requests for it even outside competitive liberalization windows (TPP)",
     )
+    plurilateral: bool = Field(
+        False,
+        description="one text for all its parties (CAFTA-DR): the US launches the round with every "
+        "waiting requester at once, concludes with everyone at the table at once, and a newcomer "
+        "docks into a text the others have concluded without the minimum time at the table",
+    )
     map_category: MapCategory | None = Field(
         None,
         description="the map category a member (or a deal) gives a state in the alignment display",

@@ -26,3 +26,16 @@ def ready_to_enter_into_force(steps_since: int, implementation_years: float, ste
     """A ratified and approved agreement enters into force once the partner has had time to pass
     its implementing reforms."""
     return steps_since >= implementation_years * steps_per_year
+
+
+def room_at_the_table(partners_in_talks: int, capacity: float) -> bool:
+    """The US opens talks with a new partner only while it negotiates with fewer than
+    ``capacity`` partners at once: USTR's staff is finite (GAO-04-233, 2004), so requests wait
+    their turn, oldest first."""
+    return partners_in_talks < int(capacity)
+
+
+def notice_served(steps_since_conclusion: int) -> bool:
+    """Trade promotion authority (2002) has the President notify Congress 90 days before
+    signing: a deal concluded this quarter can be signed from the next one."""
+    return steps_since_conclusion >= 1

@@ -105,13 +105,38 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "leaving costs the exit cost": (
         "sim/decision.py",
-        '    "left": (-1.0, 0.0, 1.0),',
-        '    "left": (-1.0, 0.0, 0.0),',
+        '    "left": (-1.0, 0.0, 1.0, 0.0),',
+        '    "left": (-1.0, 0.0, 0.0, 0.0),',
     ),
     "each signature raises the US's demands": (
         "sim/model.py",
         "            self.us_demand += self.p.demand_step  # each deal raises the bar for the next",
         "            pass",
+    ),
+    "a finite table at USTR": (
+        "sim/us_policy.py",
+        "    return partners_in_talks < int(capacity)",
+        "    return True",
+    ),
+    "a plurilateral round moves together": (
+        "sim/agents.py",
+        '        if not self.model.cols.is_["plurilateral"][j]:',
+        "        if True:",
+    ),
+    "a newcomer docks into a concluded text": (
+        "sim/model.py",
+        "            return True  # docking into a text the others have concluded",
+        "            pass",
+    ),
+    "TPA's notice before signature": (
+        "sim/us_policy.py",
+        "    return steps_since_conclusion >= 1",
+        "    return True",
+    ),
+    "signing a concluded text carries the decision forward": (
+        "sim/decision.py",
+        '    "signed": (1.0, 1.0, 0.0, 1.0),',
+        '    "signed": (1.0, 1.0, 0.0, 0.0),',
     ),
 }
 

@@ -81,7 +81,7 @@ def test_leaving_costs_minus_the_value_of_staying_and_the_exit_cost():
     first, _, utils, *_ = _one_state_options(CODE["requested"], value=1.5, held_exclusive=False)
     assert mv.MOVES[first[0, 0]][0] == "withdrew"
     assert utils[0, 0] == pytest.approx(-1.5 - 0.5)
-    assert d.MOVE_VALUE["left"] == (-1.0, 0.0, 1.0)
+    assert d.MOVE_VALUE["left"] == (-1.0, 0.0, 1.0, 0.0)
 
 
 def test_only_concluded_talks_can_be_signed_and_only_while_the_us_can_sign():

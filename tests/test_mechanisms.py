@@ -271,3 +271,121 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     model._refresh()
     model._try_found(inst)
     assert inst.founded and s.iso3 in inst.members
+
+
+# --- the US side: a queue at USTR's table, plurilateral rounds, TPA's notice ------------------
+
+
+def test_the_us_negotiates_with_a_limited_number_of_partners_at_once():
+    from tradeblocs.sim import us_policy
+
+    assert us_policy.room_at_the_table(4, 5.0) and not us_policy.room_at_the_table(5, 5.0)
+    assert not us_policy.room_at_the_table(5, 5.9)  # a share of a partner is no room
+
+
+def _requesters(m: TradeBlocsModel, iid: str, n: int) -> list:
+    out = [s for s in m.states if s.iso3 in m.insts[iid].scope and not m.status[s.index, m.cols.col[iid]]]
+    assert len(out) >= n
+    for s in out[:n]:
+        s.contestation = 0.0  # willing partners
+    return out[:n]
+
+
+def test_requests_wait_their_turn_oldest_first(model):
+    model.p.us_accept_rate = 1.0
+    model.p.us_negotiating_capacity = 2.0
+    j = model.cols.col["US_FTA"]
+    assert not any(v == "negotiating" for s in model.states for v in s.status.values())
+    a, b, c = _requesters(model, "US_FTA", 3)
+    model.steps_done = model.calendar.step_of("2004Q1")
+    for s, since in ((c, "2003Q2"), (a, "2003Q3"), (b, "2003Q4")):
+        model.set_status(s, "US_FTA", "requested", action="initial", log=False)
+        model.since[s.index, j] = model.calendar.step_of(since)
+    for other in (i for i, inst in model.insts.items() if inst.kind == "us_agreement" and i != "US_FTA"):
+        for s in model.states:  # nobody else waiting
+            if s.status.get(other) == "requested":
+                model.set_status(s, other, None, action="initial", log=False)
+    model.us._take_requests(1.0)
+    assert [s.status["US_FTA"] for s in (c, a, b)] == ["negotiating", "negotiating", "requested"]
+
+
+def test_a_plurilateral_round_is_launched_and_concluded_for_all_its_parties_at_once(model):
+    iid = next(
+        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
+    )
+    waiting = [s for s in model.states if s.status.get(iid) == "requested"]
+    assert len(waiting) >= 3, "the baseline starts a plurilateral round with its requesters waiting"
+    model.p.us_negotiating_capacity = 50.0
+    model.p.us_accept_rate = 0.5
+    launched = set()
+    for _ in range(12):
+        model.us._take_requests(rules_per_step(model, 0.5))
+        launched.add(tuple(s.status[iid] for s in waiting))
+        model.steps_done += 1
+    # every quarter either nobody or everybody was taken: one decision for the text
+    assert all(len(set(row)) == 1 for row in launched)
+    assert any(row[0] == "negotiating" for row in launched)
+    model.p.conclusion_rate = 0.5
+    model.p.min_negotiation_years = 0.25
+    for _ in range(12):
+        model.us.step()
+        model.steps_done += 1
+        stages = {model.by_iso[s.iso3].status.get(iid) for s in waiting}
+        assert stages != {"negotiating", "concluded"}  # never some concluded and some still at it
+
+
+def rules_per_step(m: TradeBlocsModel, rate: float) -> float:
+    return d.per_step(rate, m.calendar.steps_per_year)
+
+
+def test_a_newcomer_docks_into_a_text_the_others_concluded(model):
+    iid = next(
+        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
+    )
+    parties = [s for s in model.states if s.iso3 in model.insts[iid].scope]
+    first, newcomer = parties[0], parties[-1]
+    model.p.min_negotiation_years = 3.0
+    model.set_status(newcomer, iid, "negotiating", action="initial", log=False)
+    assert not model.talks_long_enough(newcomer, iid)
+    model.set_status(first, iid, "concluded", action="initial", log=False)
+    assert model.talks_long_enough(newcomer, iid)
+    bilateral = next(
+        i for i, inst in model.insts.items() if inst.kind == "us_agreement" and not inst.spec.plurilateral
+    )
+    a, b = _requesters(model, bilateral, 2)
+    model.set_status(a, bilateral, "concluded", action="initial", log=False)
+    model.set_status(b, bilateral, "negotiating", action="initial", log=False)
+    assert not model.talks_long_enough(b, bilateral)  # a bilateral text is each partner's own
+
+
+def test_a_concluded_deal_is_signed_a_quarter_later_at_the_soonest(model):
+    from tradeblocs.sim import us_policy
+
+    assert not us_policy.notice_served(0) and us_policy.notice_served(1)
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.steps_done = model.calendar.step_of("2004Q1")
+    model.set_status(s, "US_FTA", "concluded", action="initial", log=False)
+    model._refresh()
+    assert not any(o[0] == "signed" for o in s.options())
+    model.steps_done += 1
+    model._refresh()
+    assert any(o[0] == "signed" for o in s.options())
+
+
+def test_signing_a_concluded_text_needs_a_positive_value_not_to_beat_inertia(model):
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.steps_done = model.calendar.step_of("2004Q1")
+    model.set_status(s, "US_FTA", "concluded", action="initial", log=False)
+    model.steps_done += 1
+    model._refresh()
+    value, _ = model.value_of(s, "US_FTA")
+    signed = next(o for o in s.options() if o[0] == "signed")
+    walk = next(o for o in s.options() if o[0] == "suspended_talks")
+    assert signed[2] == pytest.approx(value + model.p.inertia)
+    assert walk[2] == pytest.approx(-value - model.p.exit_cost)
+
+
+def test_a_date_before_the_start_falls_in_a_step_before_it(model):
+    """A request dated before the run waits ahead of the run's own requests."""
+    cal = model.calendar
+    assert cal.step_of("2002Q4") == -1 and cal.step_of("2003Q1") == 0 and cal.step_of("2001Q4") == -5  # noqa: PLR2004
