@@ -226,6 +226,12 @@ def sponsor_aid(capacity: float, bill: float, reference_bill: float) -> float:
     return capacity * bill / reference_bill
 
 
+def joint_refusal(refusing: list[bool]) -> bool:
+    """A bloc that negotiates with third parties as one takes one position: it refuses when any
+    of its members does (its decisions are taken by consensus)."""
+    return any(refusing)
+
+
 def congress_hazard(rate: float, strictness: float, concern: float) -> float:
     """Yearly chance the US Congress approves a partner's agreement: the majority's base rate,
     lowered by the partner's labour-rights and tax-transparency concerns where the majority

@@ -1006,6 +1006,15 @@ class TradeBlocsModel(mesa.Model):
             for c in refusing:
                 u, terms = values[c]
                 self.log_event(c, inst.id, "declined", utility=u, terms=terms)
+            # a bloc that negotiates as one declines with its refusing members
+            for bloc in (b for b in self.insts.values() if b.spec.negotiates_as_one and b.open):
+                members = [c for c in sorted(bloc.members) if c in values]
+                if rules.joint_refusal([c in refusing for c in members]):
+                    for c in (c for c in members if c not in refusing):
+                        u, terms = values[c]
+                        refusing.append(c)
+                        self.log_event(c, inst.id, "declined", utility=u, terms=terms,
+                                       note=f"with {bloc.id}, which negotiates as one")  # fmt: skip
             vetoed = [c for c in inst.spec.veto_states if c in refusing]
             if vetoed:
                 inst.close()

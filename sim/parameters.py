@@ -62,7 +62,7 @@ PARAMETER_SPECS: dict[str, Spec] = {
                        "weight of what a state stands to lose by staying out of a US deal",
                        calibrate=True, sensitivity=True, slider_step=0.1),
     # 0..5, not 0..4: cf_strong_influence doubles the calibrated 2.06 to 4.12
-    "w_influence": Spec(1.0, SCALE, (0.0, 5.0), "Influence weight",
+    "w_influence": Spec(1.0, SCALE, (0.0, 10.0), "Influence weight",
                         "weight of the export lobby's pull toward the US market",
                         calibrate=True, sensitivity=True, slider_step=0.1),
     "w_ideology": Spec(1.0, SCALE, (0.0, 5.0), "Ideology weight",

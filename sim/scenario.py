@@ -198,6 +198,11 @@ class Institution(_Fixed):
         False,
         description="the US takes requests for it even outside competitive liberalization windows (TPP)",
     )
+    negotiates_as_one: bool = Field(
+        False,
+        description="a bloc whose members negotiate trade with third parties jointly (Mercosur "
+        "Decision 32/00): at hemispheric talks, if one member refuses, every member declines",
+    )
     plurilateral: bool = Field(
         False,
         description="one text for all its parties (CAFTA-DR): the US launches the round with every "

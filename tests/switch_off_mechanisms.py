@@ -133,6 +133,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return steps_since_conclusion >= 1",
         "    return True",
     ),
+    "a customs union negotiates as one": (
+        "sim/decision.py",
+        "    return any(refusing)",
+        "    return False",
+    ),
     "signing a concluded text carries the decision forward": (
         "sim/decision.py",
         '    "signed": (1.0, 1.0, 0.0, 1.0),',

@@ -389,3 +389,27 @@ def test_a_date_before_the_start_falls_in_a_step_before_it(model):
     """A request dated before the run waits ahead of the run's own requests."""
     cal = model.calendar
     assert cal.step_of("2002Q4") == -1 and cal.step_of("2003Q1") == 0 and cal.step_of("2001Q4") == -5  # noqa: PLR2004
+
+
+# --- a customs union at hemispheric talks ------------------------------------------------------
+
+
+def test_a_bloc_that_negotiates_as_one_declines_with_any_refusing_member(model, monkeypatch):
+    assert d.joint_refusal([False, True, False]) and not d.joint_refusal([False, False])
+    talks = next(i for i in model.insts.values() if i.kind == "hemispheric")
+    bloc = next(b for b in model.insts.values() if b.spec.negotiates_as_one)
+    members = sorted(c for c in bloc.members if c in talks.scope)
+    assert len(members) >= 2  # noqa: PLR2004
+    j = model.cols.col[talks.id]
+    value, contrib = model.values()
+    value = value.copy()
+    value[:, j] = 1.0
+    value[model.by_iso[members[0]].index, j] = -1.0  # one member refuses
+    monkeypatch.setattr(model, "values", lambda: (value, contrib))
+    deadline = model.cols.dated[talks.id]["deadline"]
+    model.steps_done = deadline
+    model._hemispheric(deadline)
+    declined = {
+        e["country"] for e in model.events if e["action"] == "declined" and e["institution"] == talks.id
+    }
+    assert declined == set(members)
