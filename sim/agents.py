@@ -194,6 +194,8 @@ class UnitedStates(mesa.Agent):
         table: the oldest is taken with the yearly acceptance rate, and the later ones wait
         behind it."""
         m = self.model
+        if not m.us_opens_talks():
+            return
         cols = np.flatnonzero(m.cols.is_["us_agreement"])
         in_talks = int((m.status[:, cols] == CODE["negotiating"]).sum())
         rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])

@@ -153,6 +153,7 @@ def policy_lookups(sc: Scenario, cal: Calendar) -> SimpleNamespace:
     out.atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
     out.atpdea_final = cal.step_of(pol.atpdea_final) if pol.atpdea_final else None
     out.no_new_steps = _window_steps(cal, pol.no_new_agreements)
+    out.paused_steps = _window_steps(cal, pol.talks_paused)
     #: per institution whose members may suspend their own participation: from which step
     out.lapse_from: dict[str, int] = {}
     for iid, spec in sc.institutions.items():

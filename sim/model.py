@@ -713,6 +713,11 @@ class TradeBlocsModel(mesa.Model):
         the US policy concludes no new agreements (``us_policy.no_new_agreements``)."""
         return self.steps_done in self.policy.tpa_steps and self.steps_done not in self.policy.no_new_steps
 
+    def us_opens_talks(self) -> bool:
+        """Whether the US opens new talks now (not during a review of its trade policy,
+        ``us_policy.talks_paused``)."""
+        return self.steps_done not in self.policy.paused_steps
+
     def us_concludes(self) -> bool:
         """Whether the US closes bilateral talks now (not while it makes no new agreements)."""
         return self.steps_done not in self.policy.no_new_steps

@@ -254,6 +254,11 @@ class USPolicy(_Fixed):
         description="windows in which the US concludes and signs no new agreement (TPA or not); "
         "only the scenario's dated acts (a renegotiation's conclusion) go ahead",
     )
+    talks_paused: list[Window] = Field(
+        default_factory=list,
+        description="windows in which the US opens no new talks (a new administration's review "
+        "of its trade policy); requests made meanwhile wait their turn",
+    )
     _v = field_validator("atpdea_final", mode="before")(lambda v: _check_date(v))
 
     @field_validator("atpdea_expiry", mode="before")
@@ -668,6 +673,8 @@ def _input_checks(sc: Scenario) -> list[str]:
     windows = [("us_policy.competitive_liberalization", w) for w in sc.us_policy.competitive_liberalization]
     windows += [("us_policy.tpa", w) for w in sc.us_policy.tpa]
     windows += [("us_policy.congress", w) for w in sc.us_policy.congress]
+    windows += [("us_policy.talks_paused", w) for w in sc.us_policy.talks_paused]
+    windows += [("us_policy.no_new_agreements", w) for w in sc.us_policy.no_new_agreements]
     counts: dict[str, int] = {}
     for key, w in windows:
         i = counts[key] = counts.get(key, -1) + 1

@@ -133,6 +133,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return steps_since_conclusion >= 1",
         "    return True",
     ),
+    "no talks opened during a US policy review": (
+        "sim/model.py",
+        "        return self.steps_done not in self.policy.paused_steps",
+        "        return True",
+    ),
     "a customs union negotiates as one": (
         "sim/decision.py",
         "    return any(refusing)",

@@ -413,3 +413,17 @@ def test_a_bloc_that_negotiates_as_one_declines_with_any_refusing_member(model, 
         e["country"] for e in model.events if e["action"] == "declined" and e["institution"] == talks.id
     }
     assert declined == set(members)
+
+
+def test_the_us_opens_no_talks_while_it_reviews_its_trade_policy(model, monkeypatch):
+    paused = model.scenario.us_policy.talks_paused
+    assert paused, "the baseline pauses the US's new talks during a policy review"
+    monkeypatch.setattr(model, "us_takes_requests", lambda inst: True)  # whatever else its policy is
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.set_status(s, "US_FTA", "requested", action="initial", log=False)
+    model.steps_done = model.calendar.step_of(paused[0].start)
+    model.us._take_requests(1.0)
+    assert s.status["US_FTA"] == "requested"
+    model.steps_done = model.calendar.step_of(paused[0].end) + 1
+    model.us._take_requests(1.0)
+    assert s.status["US_FTA"] == "negotiating"
