@@ -7,6 +7,7 @@ DataCollector and ``batch_run`` see agents as usual while the model computes on 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -14,7 +15,7 @@ import numpy as np
 
 from . import decision as rules
 from . import us_deal, us_policy
-from .institutions import CODE, CODES, US_PENDING, InstitutionState
+from .institutions import CODE, CODES, IS_US_TEXT, US_PENDING, InstitutionState
 
 if TYPE_CHECKING:
     from .model import TradeBlocsModel
@@ -152,7 +153,7 @@ class UnitedStates(mesa.Agent):
         limit = p.atpdea_suspend_contestation
         # Congress takes up trade once a quarter: one draw for every pending agreement, so deals
         # that pass the same test pass together (the October 2011 package)
-        vote = m.random.random()
+        vote = m.random.random() if m.congress_sits() else math.inf  # no vote: nothing passes
         # a plurilateral round concludes for everyone at the table at once: one draw per text
         rounds: dict[int, bool] = {}
         self._take_requests(accept)
@@ -197,7 +198,10 @@ class UnitedStates(mesa.Agent):
         if not m.us_opens_talks():
             return
         cols = np.flatnonzero(m.cols.is_["us_agreement"])
-        in_talks = int((m.status[:, cols] == CODE["negotiating"]).sum())
+        # a newcomer to a plurilateral text its parties have concluded takes no seat: the round's
+        # team docks it
+        docks = m.cols.is_["plurilateral"] & IS_US_TEXT[m.status].any(axis=0)
+        in_talks = int((m.status[:, cols] == CODE["negotiating"])[:, ~docks[cols]].sum())
         rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
         launches: dict[int, bool] = {}  # a plurilateral round is launched with all its requesters
         # oldest first; requests of the same quarter in a seeded random order, not the data's
@@ -211,12 +215,12 @@ class UnitedStates(mesa.Agent):
                 continue
             if not us_policy.willing_partner(float(m.contestation[i]), m.p.us_max_contestation):
                 continue
-            if not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
-                return
+            if not docks[j] and not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
+                continue
             if not self._draw(launches, j, accept):
                 return  # the oldest waiting request not taken: the later ones wait behind it
             m.set_status(m.states[i], m.cols.ids[j], "negotiating", actor="USA")
-            in_talks += 1
+            in_talks += 0 if docks[j] else 1
 
     def _draw(self, shared: dict[int, bool], j: int, rate: float) -> bool:
         """A seeded draw against ``rate``, taken once per quarter for a plurilateral text (its

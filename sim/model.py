@@ -713,6 +713,12 @@ class TradeBlocsModel(mesa.Model):
         the US policy concludes no new agreements (``us_policy.no_new_agreements``)."""
         return self.steps_done in self.policy.tpa_steps and self.steps_done not in self.policy.no_new_steps
 
+    def congress_sits(self) -> bool:
+        """Whether Congress takes up trade this step (not in an election year's second half)."""
+        t = self.calendar.time(self.steps_done)
+        year = int(t + 1e-9)
+        return us_policy.congress_votes_on_trade(year, int((t - year) * 12 + 1e-6) + 1)
+
     def us_opens_talks(self) -> bool:
         """Whether the US opens new talks now (not during a review of its trade policy,
         ``us_policy.talks_paused``)."""

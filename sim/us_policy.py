@@ -39,3 +39,10 @@ def notice_served(steps_since_conclusion: int) -> bool:
     """Trade promotion authority (2002) has the President notify Congress 90 days before
     signing: a deal concluded this quarter can be signed from the next one."""
     return steps_since_conclusion >= 1
+
+
+def congress_votes_on_trade(year: int, month: int) -> bool:
+    """The House takes up no trade agreement from its August recess to the end of a federal
+    election year (every even year): a vote is put off until after the election, as with
+    CAFTA-DR in 2004 and Peru's agreement in 2006 (Kat 2022). ``month`` is 1-12."""
+    return year % 2 == 1 or month < 7

@@ -128,6 +128,12 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "            return True  # docking into a text the others have concluded",
         "            pass",
     ),
+    "a newcomer to a concluded text takes no seat": (
+        "sim/agents.py",
+        "            if not docks[j] and not us_policy.room_at_the_table("
+        "in_talks, m.p.us_negotiating_capacity):",
+        "            if not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):",
+    ),
     "TPA's notice before signature": (
         "sim/us_policy.py",
         "    return steps_since_conclusion >= 1",
@@ -137,6 +143,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "sim/model.py",
         "        return self.steps_done not in self.policy.paused_steps",
         "        return True",
+    ),
+    "no trade vote before a federal election": (
+        "sim/us_policy.py",
+        "    return year % 2 == 1 or month < 7",
+        "    return True",
     ),
     "a customs union negotiates as one": (
         "sim/decision.py",

@@ -427,3 +427,47 @@ def test_the_us_opens_no_talks_while_it_reviews_its_trade_policy(model, monkeypa
     model.steps_done = model.calendar.step_of(paused[0].end) + 1
     model.us._take_requests(1.0)
     assert s.status["US_FTA"] == "negotiating"
+
+
+def test_congress_takes_up_no_trade_deal_before_a_federal_election():
+    from tradeblocs.sim import us_policy
+
+    assert us_policy.congress_votes_on_trade(2005, 10) and us_policy.congress_votes_on_trade(2006, 3)
+    assert not us_policy.congress_votes_on_trade(2006, 7) and not us_policy.congress_votes_on_trade(2004, 12)
+
+
+def test_in_the_model_no_deal_passes_congress_in_an_election_autumn(model):
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.steps_done = model.calendar.step_of("2004Q3")
+    model.set_status(s, "US_FTA", "signed", action="initial", log=False)
+    assert model.policy.congress[model.steps_done][0] > 0  # a majority that would pass it
+    model.p.template_strictness = 0.0
+    for _ in range(2):  # 2004Q3, 2004Q4: no vote
+        model.us.step()
+        assert (s.iso3, "US_FTA") not in model.us_approved
+        model.steps_done += 1
+    passed = False
+    for _ in range(40):  # from 2005 on, it passes in time
+        model.us.step()
+        passed = passed or (s.iso3, "US_FTA") in model.us_approved
+        model.steps_done += 1
+    assert passed
+
+
+def test_a_newcomer_to_a_concluded_text_takes_no_seat_at_the_table(model):
+    iid = next(
+        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
+    )
+    parties = [s for s in model.states if s.iso3 in model.insts[iid].scope]
+    for s in parties:
+        if s.status.get(iid):
+            model.set_status(s, iid, None, action="initial", log=False)
+    first, newcomer = parties[0], parties[-1]
+    model.set_status(first, iid, "concluded", action="initial", log=False)
+    model.set_status(newcomer, iid, "requested", action="initial", log=False)
+    newcomer.contestation = 0.0
+    model.p.us_negotiating_capacity = 1.0
+    other = _requesters(model, "US_FTA", 1)[0]
+    model.set_status(other, "US_FTA", "negotiating", action="initial", log=False)  # the one seat taken
+    model.us._take_requests(1.0)
+    assert newcomer.status[iid] == "negotiating"
