@@ -209,8 +209,13 @@ def calibrate(
     names: list[str] | None = None,
     checkpoint: Path | None = None,
     resume: bool = False,
+    warm_start: bool = True,
 ) -> tuple[dict, dict, float]:
     """Differential evolution over ``BOUNDS``; returns (parameters, fit, seconds).
+
+    With ``warm_start`` the scenario's own parameters join the first population; without it the
+    search starts from a Latin hypercube alone (the out-of-sample search: the scenario's numbers
+    may have seen the years held out).
 
     With ``checkpoint`` the population is saved after every generation; with ``resume`` a
     saved population of the same search (scenario, seeds, window, parameters) is the starting
@@ -251,7 +256,7 @@ def calibrate(
             res = differential_evolution(
                 obj,
                 bounds,
-                x0=None if saved else x0,
+                x0=None if saved or not warm_start else x0,
                 init=init,
                 maxiter=max(1, remaining),
                 popsize=popsize,
@@ -509,9 +514,11 @@ def _main(args: argparse.Namespace) -> int:
             params = {}
             in_fit = Objective(sc, seeds_for(sc.seed, args.seeds), [], train).fit({})
         else:
+            # no warm start: the scenario's numbers were fitted on the whole window, the years
+            # this search must not see
             params, in_fit, _ = calibrate(base, args.seeds, args.maxiter, args.popsize, args.workers, train,
                                           checkpoint=args.report_dir / "checkpoint-holdout.json",
-                                          resume=args.resume)  # fmt: skip
+                                          resume=args.resume, warm_start=False)  # fmt: skip
         src = base if not args.tables_only else sc
         out_fit = Objective(src, seeds_for(sc.seed, args.seeds), [], test).fit(params)
         holdout = pd.DataFrame(

@@ -113,7 +113,7 @@ PARAMETER_SPECS: dict[str, Spec] = {
     "us_max_contestation": Spec(0.7, UNIT, (0.5, 0.9), "US walk-away contestation",
                                 "contestation above which the US walks away from talks"),
     "us_walkaway_rate": Spec(0.5, UNIT, (0.1, 1.0), "US walk-away rate",
-                             "yearly chance of walking away from an unwilling partner"),
+                             "yearly chance of walking away from an unwilling partner", calibrate=True),
     "demand_step": Spec(0.03, (0.0, 10.0), (0.0, 0.1), "US demand step",
                         "rise in US demands (sovereignty cost) with each deal signed"),
     "min_negotiation_years": Spec(1.5, SCALE, (0.5, 3.0), "Minimum talks (years)",
