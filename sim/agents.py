@@ -213,7 +213,8 @@ class UnitedStates(mesa.Agent):
             inst = m.insts[m.cols.ids[j]]
             if not m.us_takes_requests(inst):
                 continue
-            if not us_policy.willing_partner(float(m.contestation[i]), m.p.us_max_contestation):
+            bound = bool((m.status[i, m.cols.is_["negotiates_as_one"]] == CODE["member"]).any())
+            if not us_policy.takes_up(float(m.contestation[i]), m.p.us_max_contestation, bound):
                 continue
             if not docks[j] and not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
                 continue

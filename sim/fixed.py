@@ -67,6 +67,7 @@ def institution_columns(insts: dict[str, InstitutionState], sc: Scenario, cal: C
         "includes_us": includes_us,
         "sponsored": np.array([s.economic_model == "social" and bool(s.sponsor) for s in out.specs]),
         "plurilateral": np.array([s.plurilateral for s in out.specs], dtype=bool),
+        "negotiates_as_one": np.array([s.negotiates_as_one for s in out.specs], dtype=bool),
     }
 
     def count(market: str) -> np.ndarray:

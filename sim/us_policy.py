@@ -9,6 +9,13 @@ def willing_partner(contestation: float, max_contestation: float) -> bool:
     return contestation <= max_contestation
 
 
+def takes_up(contestation: float, max_contestation: float, bound_to_negotiate_jointly: bool) -> bool:
+    """The US opens talks only with a willing partner that is free to conclude alone: not a
+    member of a customs union whose members negotiate with third parties only jointly (Mercosur
+    Decision 32/00; Uruguay's 2006 approach ended in a framework agreement, not talks)."""
+    return willing_partner(contestation, max_contestation) and not bound_to_negotiate_jointly
+
+
 def preferences_at_risk(now: float, upcoming_expiry: float | None, horizon: float, threat: float) -> float:
     """What a holder of unilateral preferences (ATPDEA) could lose: a standing threat of
     decertification plus the risk of lapse, rising as the next expiry nears (within

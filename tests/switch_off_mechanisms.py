@@ -149,6 +149,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return year % 2 == 1 or month < 7",
         "    return True",
     ),
+    "no separate talks with a member of a bloc that negotiates as one": (
+        "sim/us_policy.py",
+        "    return willing_partner(contestation, max_contestation) and not bound_to_negotiate_jointly",
+        "    return willing_partner(contestation, max_contestation)",
+    ),
     "a customs union negotiates as one": (
         "sim/decision.py",
         "    return any(refusing)",

@@ -26,10 +26,13 @@ from tradeblocs.sim.tables import DATA_DIR
 
 FORECAST = "forecast_2017_2020"
 PINNED = Path(__file__).parent / "data" / "baseline_calibrated_1158656.yaml"
-#: sha256 (first 16 hex) of events.csv of the calibrated baseline, seeds 1-3, written by the
-#: code at commit 1158656, before this work (no "sanctioned" existed then; the canonical form
-#: below maps the new name back to the old, the only change the rename makes)
-HASHES_1158656 = {1: "ddba39f3e2ca9f5e", 2: "0d3778284f88d473", 3: "165de32475dd31eb"}
+#: sha256 (first 16 hex) of events.csv of the pinned calibrated baseline, seeds 1-3. First
+#: written by the code at commit 1158656 (no "sanctioned" existed then; the canonical form below
+#: maps the new name back to the old); re-pinned when the paths issue's US-side mechanisms
+#: (USTR's queue, plurilateral rounds, TPA's notice, Congress's election-year recess, the 2009
+#: pause, a customs union negotiating as one) changed the model on purpose. A change that moves
+#: these must be deliberate, and re-pin them saying why.
+PINNED_HASHES = {1: "4f472b0ef110b256", 2: "1c9e2d75a7c8baee", 3: "d17680fb89dc0a64"}
 STEPS_2003_2016 = 56
 
 
@@ -52,11 +55,11 @@ def _events(m: TradeBlocsModel) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_calibrated_baseline_events_are_those_of_the_code_before(seed):
+def test_pinned_baseline_events_move_only_on_purpose(seed):
     """The calibrated baseline as it stood at 1158656 (pinned file, so a later recalibration does
-    not move it) gives the same events as the code of that commit did, up to the rename."""
+    not move it) gives the events pinned above: a refactoring changes no result."""
     m = TradeBlocsModel(PINNED, seed=seed, collect="none").run()
-    assert _canonical_hash(m) == HASHES_1158656[seed]
+    assert _canonical_hash(m) == PINNED_HASHES[seed]
 
 
 @pytest.mark.parametrize("seed", [1, 2])

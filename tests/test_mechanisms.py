@@ -471,3 +471,19 @@ def test_a_newcomer_to_a_concluded_text_takes_no_seat_at_the_table(model):
     model.set_status(other, "US_FTA", "negotiating", action="initial", log=False)  # the one seat taken
     model.us._take_requests(1.0)
     assert newcomer.status[iid] == "negotiating"
+
+
+def test_the_us_opens_no_separate_talks_with_a_member_of_a_bloc_that_negotiates_as_one(model):
+    from tradeblocs.sim import us_policy
+
+    assert us_policy.takes_up(0.1, 0.7, False) and not us_policy.takes_up(0.1, 0.7, True)
+    bloc = next(b for b in model.insts.values() if b.spec.negotiates_as_one)
+    scope = model.insts["US_FTA"].scope
+    member = next(model.by_iso[c] for c in sorted(bloc.members) if c in scope)
+    outsider = _requesters(model, "US_FTA", 1)[0]
+    for s in (member, outsider):
+        s.contestation = 0.0
+        model.set_status(s, "US_FTA", "requested", action="initial", log=False)
+    model.p.us_negotiating_capacity = 50.0
+    model.us._take_requests(1.0)
+    assert member.status["US_FTA"] == "requested" and outsider.status["US_FTA"] == "negotiating"
