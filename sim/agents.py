@@ -204,12 +204,13 @@ class UnitedStates(mesa.Agent):
         in_talks = int((m.status[:, cols] == CODE["negotiating"])[:, ~docks[cols]].sum())
         rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
         launches: dict[int, bool] = {}  # a plurilateral round is launched with all its requesters
-        # oldest first; requests of the same quarter in a seeded random order, not the data's
+        # a newcomer docking into a concluded text is not in USTR's queue: the round's team takes
+        # it first; then oldest first, requests of the same quarter in a seeded random order
         queue = sorted(
-            (int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))
+            (not docks[cols[c]], int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))
             for i, c in zip(rows, where, strict=True)
         )
-        for _, _, i, j in queue:
+        for *_, i, j in queue:
             inst = m.insts[m.cols.ids[j]]
             if not m.us_takes_requests(inst):
                 continue
@@ -219,6 +220,8 @@ class UnitedStates(mesa.Agent):
             if not docks[j] and not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
                 continue
             if not self._draw(launches, j, accept):
+                if docks[j]:
+                    continue  # a docking not taken this quarter holds up nobody
                 return  # the oldest waiting request not taken: the later ones wait behind it
             m.set_status(m.states[i], m.cols.ids[j], "negotiating", actor="USA")
             in_talks += 0 if docks[j] else 1

@@ -584,14 +584,21 @@ class TradeBlocsModel(mesa.Model):
             *self.cols.exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS,
             self.p.inertia, self.p.temperature,
         )  # fmt: skip
-        # trade promotion authority's notice: a deal concluded this quarter is signed from the
-        # next one at the soonest (walking away stays open)
-        rows, cols = np.nonzero(
-            (self.status == CODE["concluded"]) & ~us_policy.notice_served(self.steps_done - self.since)
-        )
-        if len(rows):
-            second[rows, cols] = mv.NONE
-            utils[rows, 2 * cols + 1] = -np.inf
+        # moves not yet open for the time they take: trade promotion authority's notice (a deal
+        # concluded this quarter is signed from the next one at the soonest; walking away stays
+        # open) and the partner's legislature (ratification)
+        since = self.steps_done - self.since
+        spy = self.calendar.steps_per_year
+        closed = []
+        for code, slot, ready in (
+            ("concluded", 1, us_policy.notice_served(since)),
+            ("signed", 0, mv.legislature_has_had_time(since, spy, self.p.min_ratification_years)),
+        ):
+            rows, cols = np.nonzero((self.status == CODE[code]) & ~ready)
+            (second if slot else first)[rows, cols] = mv.NONE
+            utils[rows, 2 * cols + slot] = -np.inf
+            closed.append(len(rows))
+        if any(closed):
             open_ = np.isfinite(utils)
             has = open_.any(axis=1)
             last = np.where(has, utils.shape[1] - 1 - np.argmax(open_[:, ::-1], axis=1), -1)

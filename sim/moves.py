@@ -12,7 +12,7 @@ Each (state, institution) cell has at most two moves, a first and a second (-1: 
 - suspended by its own choice: resume, or leave for good;
 - in talks with the US (negotiating or concluded): walk away; concluded talks can be signed
   while the US can sign (trade promotion authority);
-- signed: ratify at home.
+- signed: ratify at home, once the legislature has had its time (``legislature_has_had_time``).
 
 A sanction (``sanctioned``) leaves the state nothing to do: it is the others' act.
 """
@@ -77,3 +77,10 @@ def move_table(
     second[CODE["concluded"]] = np.where(us_agreement & can_sign, MOVE["signed"], NONE)
     first[CODE["signed"]] = np.where(us_agreement | hemispheric, MOVE["ratified"], NONE)
     return first, second
+
+
+def legislature_has_had_time(steps_since_signature, steps_per_year: int, min_years: float):
+    """A partner's legislature ratifies a signed agreement only after a minimum time (committee
+    hearings and votes: four months for Chile in 2003, about seven for El Salvador and Colombia,
+    seventeen for Nicaragua); works on one number or an array of them."""
+    return steps_since_signature >= round(min_years * steps_per_year)

@@ -124,6 +124,9 @@ PARAMETER_SPECS: dict[str, Spec] = {
     "template_strictness": Spec(2.0, SCALE, (0.0, 6.0), "Template strictness",
                                 "how much a partner's labour and tax concerns lower approval under "
                                 "the template", calibrate=True),
+    "min_ratification_years": Spec(0.25, SCALE, (0.0, 1.0), "Ratification time (years)",
+                                   "a partner's legislature ratifies a signed agreement no sooner",
+                                   calibrate=True),
     "implementation_years": Spec(0.75, SCALE, (0.25, 1.5), "Implementation (years)",
                                  "from US approval to entry into force (the partner's implementing "
                                  "reforms)", calibrate=True),

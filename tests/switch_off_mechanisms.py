@@ -134,6 +134,16 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "in_talks, m.p.us_negotiating_capacity):",
         "            if not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):",
     ),
+    "a legislature's time to ratify": (
+        "sim/moves.py",
+        "    return steps_since_signature >= round(min_years * steps_per_year)",
+        "    return steps_since_signature >= 0",
+    ),
+    "a docking newcomer goes ahead of the queue": (
+        "sim/agents.py",
+        "            (not docks[cols[c]], int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))",
+        "            (True, int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))",
+    ),
     "TPA's notice before signature": (
         "sim/us_policy.py",
         "    return steps_since_conclusion >= 1",

@@ -487,3 +487,39 @@ def test_the_us_opens_no_separate_talks_with_a_member_of_a_bloc_that_negotiates_
     model.p.us_negotiating_capacity = 50.0
     model.us._take_requests(1.0)
     assert member.status["US_FTA"] == "requested" and outsider.status["US_FTA"] == "negotiating"
+
+
+def test_a_legislature_ratifies_only_after_its_time(model):
+    from tradeblocs.sim import moves as mv
+
+    assert not mv.legislature_has_had_time(1, 4, 0.5) and mv.legislature_has_had_time(2, 4, 0.5)
+    model.p.min_ratification_years = 0.5
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.steps_done = model.calendar.step_of("2004Q1")
+    model.set_status(s, "US_FTA", "signed", action="initial", log=False)
+    for quarter, open_ in ((0, False), (1, False), (2, True)):
+        model.steps_done = model.calendar.step_of("2004Q1") + quarter
+        model._refresh()
+        assert any(o[0] == "ratified" for o in s.options()) == open_, quarter
+
+
+def test_a_docking_newcomer_goes_ahead_of_the_queue(model, monkeypatch):
+    iid = next(
+        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
+    )
+    parties = [s for s in model.states if s.iso3 in model.insts[iid].scope]
+    for s in parties:
+        if s.status.get(iid):
+            model.set_status(s, iid, None, action="initial", log=False)
+    first, newcomer = parties[0], parties[-1]
+    model.set_status(first, iid, "concluded", action="initial", log=False)
+    older = _requesters(model, "US_FTA", 1)[0]
+    model.set_status(older, "US_FTA", "requested", action="initial", log=False)
+    model.since[older.index, model.cols.col["US_FTA"]] = -4  # asked a year before the run
+    model.set_status(newcomer, iid, "requested", action="initial", log=False)
+    newcomer.contestation = 0.0
+    j = model.cols.col[iid]
+    monkeypatch.setattr(model.us, "_draw", lambda shared, col, rate: col == j)  # the older one's fails
+    model.us._take_requests(0.5)
+    assert older.status["US_FTA"] == "requested"
+    assert newcomer.status[iid] == "negotiating"
