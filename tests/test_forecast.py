@@ -30,8 +30,8 @@ PINNED = Path(__file__).parent / "data" / "baseline_calibrated_1158656.yaml"
 #: written by the code at commit 1158656 (no "sanctioned" existed then; the canonical form below
 #: maps the new name back to the old); re-pinned when the paths issue's US-side mechanisms
 #: (USTR's queue, plurilateral rounds, TPA's notice, Congress's election-year recess, the 2009
-#: pause, a customs union negotiating as one, the partner legislature's time) changed the model on purpose. A change that moves
-#: these must be deliberate, and re-pin them saying why.
+#: pause, a customs union negotiating as one, the partner legislature's time) changed the
+#: model on purpose. A change that moves these must be deliberate, and re-pin them saying why.
 PINNED_HASHES = {1: "fecb8fbb89071513", 2: "3cff621b75d33b2b", 3: "6fae15f05bad2815"}
 STEPS_2003_2016 = 56
 
