@@ -454,7 +454,9 @@ def test_in_the_model_no_deal_passes_congress_in_an_election_autumn(model):
     assert passed
 
 
-def test_a_newcomer_to_a_concluded_text_takes_no_seat_at_the_table(model):
+def _a_concluded_round(model: TradeBlocsModel) -> tuple:
+    """A plurilateral text one party has concluded, nobody else at its table; returns its id and
+    a party still outside (a would-be newcomer)."""
     iid = next(
         i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
     )
@@ -462,8 +464,12 @@ def test_a_newcomer_to_a_concluded_text_takes_no_seat_at_the_table(model):
     for s in parties:
         if s.status.get(iid):
             model.set_status(s, iid, None, action="initial", log=False)
-    first, newcomer = parties[0], parties[-1]
-    model.set_status(first, iid, "concluded", action="initial", log=False)
+    model.set_status(parties[0], iid, "concluded", action="initial", log=False)
+    return iid, parties[-1]
+
+
+def test_a_newcomer_to_a_concluded_text_takes_no_seat_at_the_table(model):
+    iid, newcomer = _a_concluded_round(model)
     model.set_status(newcomer, iid, "requested", action="initial", log=False)
     newcomer.contestation = 0.0
     model.p.us_negotiating_capacity = 1.0
@@ -504,15 +510,7 @@ def test_a_legislature_ratifies_only_after_its_time(model):
 
 
 def test_a_docking_newcomer_goes_ahead_of_the_queue(model, monkeypatch):
-    iid = next(
-        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
-    )
-    parties = [s for s in model.states if s.iso3 in model.insts[iid].scope]
-    for s in parties:
-        if s.status.get(iid):
-            model.set_status(s, iid, None, action="initial", log=False)
-    first, newcomer = parties[0], parties[-1]
-    model.set_status(first, iid, "concluded", action="initial", log=False)
+    iid, newcomer = _a_concluded_round(model)
     older = _requesters(model, "US_FTA", 1)[0]
     model.set_status(older, "US_FTA", "requested", action="initial", log=False)
     model.since[older.index, model.cols.col["US_FTA"]] = -4  # asked a year before the run
