@@ -198,11 +198,14 @@ class UnitedStates(mesa.Agent):
         if not m.us_opens_talks():
             return
         cols = np.flatnonzero(m.cols.is_["us_agreement"])
+        rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
+        if not len(rows):
+            return
         # a newcomer to a plurilateral text its parties have concluded takes no seat: the round's
         # team docks it
         docks = m.cols.is_["plurilateral"] & IS_US_TEXT[m.status].any(axis=0)
-        in_talks = int((m.status[:, cols] == CODE["negotiating"])[:, ~docks[cols]].sum())
-        rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
+        talks = np.flatnonzero(m.cols.is_["us_agreement"] & ~docks)
+        in_talks = int((m.status[:, talks] == CODE["negotiating"]).sum())
         launches: dict[int, bool] = {}  # a plurilateral round is launched with all its requesters
         # a newcomer docking into a concluded text is not in USTR's queue: the round's team takes
         # it first; then oldest first, requests of the same quarter in a seeded random order
@@ -211,8 +214,7 @@ class UnitedStates(mesa.Agent):
             for i, c in zip(rows, where, strict=True)
         )
         for *_, i, j in queue:
-            inst = m.insts[m.cols.ids[j]]
-            if not m.us_takes_requests(inst):
+            if not m.us_takes_requests(m.insts[m.cols.ids[j]]):
                 continue
             bound = bool((m.status[i, m.cols.is_["negotiates_as_one"]] == CODE["member"]).any())
             if not us_policy.takes_up(float(m.contestation[i]), m.p.us_max_contestation, bound):

@@ -587,18 +587,19 @@ class TradeBlocsModel(mesa.Model):
         # moves not yet open for the time they take: trade promotion authority's notice (a deal
         # concluded this quarter is signed from the next one at the soonest; walking away stays
         # open) and the partner's legislature (ratification)
-        since = self.steps_done - self.since
-        spy = self.calendar.steps_per_year
-        closed = []
+        spy, ratification = self.calendar.steps_per_year, self.p.min_ratification_years
+        closed = 0
         for code, slot, ready in (
-            ("concluded", 1, us_policy.notice_served(since)),
-            ("signed", 0, mv.legislature_has_had_time(since, spy, self.p.min_ratification_years)),
+            ("concluded", 1, us_policy.notice_served),
+            ("signed", 0, lambda since: mv.legislature_has_had_time(since, spy, ratification)),
         ):
-            rows, cols = np.nonzero((self.status == CODE[code]) & ~ready)
+            rows, cols = np.nonzero(self.status == CODE[code])
+            waiting = ~ready(self.steps_done - self.since[rows, cols])
+            rows, cols = rows[waiting], cols[waiting]
             (second if slot else first)[rows, cols] = mv.NONE
             utils[rows, 2 * cols + slot] = -np.inf
-            closed.append(len(rows))
-        if any(closed):
+            closed += len(rows)
+        if closed:
             open_ = np.isfinite(utils)
             has = open_.any(axis=1)
             last = np.where(has, utils.shape[1] - 1 - np.argmax(open_[:, ::-1], axis=1), -1)
