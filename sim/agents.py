@@ -15,7 +15,7 @@ import numpy as np
 
 from . import decision as rules
 from . import us_deal, us_policy
-from .institutions import CODE, CODES, IS_US_TEXT, US_PENDING, InstitutionState
+from .institutions import CODE, CODES, US_PENDING, InstitutionState
 
 if TYPE_CHECKING:
     from .model import TradeBlocsModel
@@ -201,9 +201,7 @@ class UnitedStates(mesa.Agent):
         rows, where = np.nonzero(m.status[:, cols] == CODE["requested"])
         if not len(rows):
             return
-        # a newcomer to a plurilateral text its parties have concluded takes no seat: the round's
-        # team docks it
-        docks = m.cols.is_["plurilateral"] & IS_US_TEXT[m.status].any(axis=0)
+        docks = m.docking_texts()  # a newcomer there takes no seat: the round's team docks it
         talks = np.flatnonzero(m.cols.is_["us_agreement"] & ~docks)
         in_talks = int((m.status[:, talks] == CODE["negotiating"]).sum())
         launches: dict[int, bool] = {}  # a plurilateral round is launched with all its requesters

@@ -742,10 +742,15 @@ class TradeBlocsModel(mesa.Model):
         start = self.policy.lapse_from.get(inst.id)
         return start is not None and self.steps_done >= start
 
+    def docking_texts(self) -> np.ndarray:
+        """Per institution: a plurilateral text some party has concluded, which a newcomer docks
+        into (no minimum time at the table, no seat of its own, ahead of USTR's queue)."""
+        return self.cols.is_["plurilateral"] & IS_US_TEXT[self.status].any(axis=0)
+
     def talks_long_enough(self, state: LatinState, iid: str) -> bool:
         """Talks conclude only after a minimum time at the table."""
         j = self.cols.col[iid]
-        if self.cols.is_["plurilateral"][j] and IS_US_TEXT[self.status[:, j]].any():
+        if self.docking_texts()[j]:
             return True  # docking into a text the others have concluded
         started = int(self.since[state.index, j])
         return us_policy.talks_long_enough(

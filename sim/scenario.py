@@ -207,7 +207,8 @@ class Institution(_Fixed):
         False,
         description="one text for all its parties (CAFTA-DR): the US launches the round with every "
         "waiting requester at once, concludes with everyone at the table at once, and a newcomer "
-        "docks into a text the others have concluded without the minimum time at the table",
+        "docks into a text the others have concluded: no minimum time at the table, no seat at "
+        "USTR's table, ahead of its queue",
     )
     map_category: MapCategory | None = Field(
         None,
