@@ -90,6 +90,14 @@ def econ_gain(market_share: float, trade_content: float, aid: float = 0.0) -> fl
 
 
 @rule
+def new_us_access(share_us: float, bound_elsewhere: bool) -> float:
+    """The share of exports to which a deal with the US opens the US market: none for a state
+    whose access is already bound by another US deal in force (trade liberalized once is not
+    liberalized again, and the export lobby's stake in it is already secured)."""
+    return 0.0 if bound_elsewhere else share_us
+
+
+@rule
 def coercion_us_deal(share_us: float, preferences_at_risk: float, neighbours_with_deals: float) -> float:
     """What a state stands to lose by staying out of a US deal (Hirschman's supply effect).
 

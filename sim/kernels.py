@@ -126,18 +126,26 @@ def membership_values(
     raw = np.empty((6, n, k))
     for i in range(n):
         prefs = False
-        in_force = False
+        in_force = 0
         for j in range(k):
             if preference[j] and preference_held[status[i, j]]:
                 prefs = True
             if us_deal[j] and status[i, j] == in_force_code:
-                in_force = True
-        at_risk = rules.access_at_risk(in_force, prefs, mfn_access_risk)
+                in_force += 1
+        at_risk = rules.access_at_risk(in_force > 0, prefs, mfn_access_risk)
         prefs_risk = preferences_risk if prefs else 0.0
         for j in range(k):
             o = orientation[i, j]
+            # what this institution adds to US access: nothing if another deal in force binds it
+            own = us_deal[j] and status[i, j] == in_force_code
+            us_access = share_us[i]
+            lobby_stake = lobby[i]
+            if includes_us[j] and not preference[j]:
+                bound = in_force - (1 if own else 0) > 0
+                us_access = rules.new_us_access(share_us[i], bound)
+                lobby_stake = lobby[i] if not bound else 0.0
             market = (
-                market_us[j] * share_us[i]
+                market_us[j] * us_access
                 + market_china[j] * share_china[i]
                 + market_members[j] * members_market[i, j]
             )
@@ -154,7 +162,7 @@ def membership_values(
             terms = (
                 rules.econ_gain(market, trade_content[j], aid[i, j]),
                 coercion,
-                rules.influence(lobby[i], o),
+                rules.influence(lobby_stake, o),
                 rules.ideology_affinity(
                     economic[i], contestation[i], o, economic_lean[j], economic_share,
                     lcd_appeal if lcd[j] else 0.0, weight,

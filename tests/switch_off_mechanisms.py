@@ -53,6 +53,16 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "                    and vote < rules.per_step(m.congress_hazard(state), spy)",
         "                    and m.random.random() < rules.per_step(m.congress_hazard(state), spy)",
     ),
+    "a second US deal adds no US access": (
+        "sim/decision.py",
+        "    return 0.0 if bound_elsewhere else share_us",
+        "    return share_us",
+    ),
+    "the lobby's US stake is secured once bound": (
+        "sim/kernels.py",
+        "                lobby_stake = lobby[i] if not bound else 0.0",
+        "                lobby_stake = lobby[i]",
+    ),
     "free-zone assembly is no domestic lobby": (
         "sim/decision.py",
         "    domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)",

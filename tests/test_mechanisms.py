@@ -177,6 +177,24 @@ def test_a_deal_in_force_removes_the_coercion_of_joining_a_counter_hegemonic_blo
     assert other.terms_for(alba)["coercion"] < 0.0
 
 
+def test_a_us_deal_adds_no_us_access_to_a_state_whose_access_is_bound():
+    assert d.new_us_access(0.8, bound_elsewhere=True) == 0.0
+    assert d.new_us_access(0.8, bound_elsewhere=False) == 0.8
+
+
+def test_in_the_model_a_second_us_deal_brings_neither_market_nor_lobby(model):
+    bound = _state(model, status=lambda x: any(v == "in_force" for v in x.values()))
+    tpp = next(i for i in model.insts.values()
+               if i.spec.includes_us and i.spec.plurilateral and bound.iso3 in i.spec.scope)  # fmt: skip
+    free = _state(model, iso3=lambda c: c in tpp.spec.scope,
+                  status=lambda x: not any(v == "in_force" for v in x.values()))  # fmt: skip
+    assert bound.terms_for(tpp)["econ"] == 0.0 and bound.terms_for(tpp)["influence"] == 0.0
+    assert free.terms_for(tpp)["econ"] > 0.0 and free.terms_for(tpp)["influence"] > 0.0
+    # the deal that binds its access keeps its worth
+    own = next(model.insts[i] for i, v in bound.status.items() if v == "in_force")
+    assert own.spec.includes_us and bound.terms_for(own)["econ"] > 0.0
+
+
 def test_oil_aid_follows_the_oil_import_bill():
     assert d.oil_bill(-2000, 60.0, 300.0) == 0.0  # an exporter has no bill
     small, large = d.oil_bill(20, 60.0, 10.0), d.oil_bill(60, 60.0, 10.0)
