@@ -90,11 +90,11 @@ def econ_gain(market_share: float, trade_content: float, aid: float = 0.0) -> fl
 
 
 @rule
-def new_us_access(share_us: float, bound_elsewhere: bool) -> float:
-    """The share of exports to which a deal with the US opens the US market: none for a state
-    whose access is already bound by another US deal in force (trade liberalized once is not
-    liberalized again, and the export lobby's stake in it is already secured)."""
-    return 0.0 if bound_elsewhere else share_us
+def new_us_access(stake: float, bound_elsewhere: bool) -> float:
+    """What a deal with the US newly secures of a stake in the US market (the share of exports
+    it opens, the export lobby's stake): nothing for a state whose access another US deal in
+    force already binds (trade liberalized once is not liberalized again)."""
+    return 0.0 if bound_elsewhere else stake
 
 
 @rule

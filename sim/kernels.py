@@ -143,7 +143,7 @@ def membership_values(
             if includes_us[j] and not preference[j]:
                 bound = in_force - (1 if own else 0) > 0
                 us_access = rules.new_us_access(share_us[i], bound)
-                lobby_stake = lobby[i] if not bound else 0.0
+                lobby_stake = rules.new_us_access(lobby[i], bound)
             market = (
                 market_us[j] * us_access
                 + market_china[j] * share_china[i]

@@ -60,7 +60,7 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "the lobby's US stake is secured once bound": (
         "sim/kernels.py",
-        "                lobby_stake = lobby[i] if not bound else 0.0",
+        "                lobby_stake = rules.new_us_access(lobby[i], bound)",
         "                lobby_stake = lobby[i]",
     ),
     "free-zone assembly is no domestic lobby": (

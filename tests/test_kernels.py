@@ -43,11 +43,15 @@ def test_the_values_of_membership_are_the_rules_of_decision_cell_by_cell(model):
     """For every state and institution, the kernel's raw terms are decision.py's functions."""
     value, contrib = model.values()
     for s in model.states:
+        in_force = {
+            iid for iid, st in s.status.items() if st == "in_force" and model.insts[iid].spec.includes_us
+        }
         for iid, inst in model.insts.items():
             raw = model.raw_terms(s, iid)
             i, j = s.index, model.cols.col[iid]
             o = model.character(s, inst)
-            assert raw["influence"] == pytest.approx(d.influence(s.lobby, o))
+            bound = inst.spec.includes_us and inst.kind != "preference" and bool(in_force - {iid})
+            assert raw["influence"] == pytest.approx(d.influence(d.new_us_access(s.lobby, bound), o))
             assert raw["peer"] == pytest.approx(model.peers_in(s.iso3, iid))
             depth = inst.spec.depth + (model.us_demand if inst.kind == "us_agreement" else 0.0)
             assert raw["cost"] == pytest.approx(d.sovereignty_cost(depth, s.contestation, o))
