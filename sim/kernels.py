@@ -136,12 +136,9 @@ def membership_values(
         prefs_risk = preferences_risk if prefs else 0.0
         for j in range(k):
             o = orientation[i, j]
-            # what this institution adds to US access: nothing if another deal in force binds it
-            own = us_deal[j] and status[i, j] == in_force_code
-            us_access = share_us[i]
-            lobby_stake = lobby[i]
-            if includes_us[j] and not preference[j]:
-                bound = in_force - (1 if own else 0) > 0
+            us_access, lobby_stake = share_us[i], lobby[i]
+            if us_deal[j]:  # what this deal adds to US access: nothing if another in force binds it
+                bound = in_force - (1 if status[i, j] == in_force_code else 0) > 0
                 us_access = rules.new_us_access(share_us[i], bound)
                 lobby_stake = rules.new_us_access(lobby[i], bound)
             market = (

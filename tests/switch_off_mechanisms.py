@@ -55,8 +55,8 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "a second US deal adds no US access": (
         "sim/decision.py",
-        "    return 0.0 if bound_elsewhere else share_us",
-        "    return share_us",
+        "    return 0.0 if bound_elsewhere else stake",
+        "    return stake",
     ),
     "the lobby's US stake is secured once bound": (
         "sim/kernels.py",

@@ -10,6 +10,7 @@ from tradeblocs.sim import TradeBlocsModel, kernels
 from tradeblocs.sim import decision as d
 from tradeblocs.sim import moves as mv
 from tradeblocs.sim.institutions import CODE, IS_ACTIVE, IS_US_TALKS, IS_US_TEXT
+from tradeblocs.sim.us_deal import is_us_deal
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +44,13 @@ def test_the_values_of_membership_are_the_rules_of_decision_cell_by_cell(model):
     """For every state and institution, the kernel's raw terms are decision.py's functions."""
     value, contrib = model.values()
     for s in model.states:
-        in_force = {
-            iid for iid, st in s.status.items() if st == "in_force" and model.insts[iid].spec.includes_us
-        }
+        deals = {iid for iid, inst in model.insts.items() if is_us_deal(inst.kind, inst.includes_us)}
+        in_force = {iid for iid, st in s.status.items() if st == "in_force" and iid in deals}
         for iid, inst in model.insts.items():
             raw = model.raw_terms(s, iid)
             i, j = s.index, model.cols.col[iid]
             o = model.character(s, inst)
-            bound = inst.spec.includes_us and inst.kind != "preference" and bool(in_force - {iid})
+            bound = iid in deals and bool(in_force - {iid})
             assert raw["influence"] == pytest.approx(d.influence(d.new_us_access(s.lobby, bound), o))
             assert raw["peer"] == pytest.approx(model.peers_in(s.iso3, iid))
             depth = inst.spec.depth + (model.us_demand if inst.kind == "us_agreement" else 0.0)
