@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import networkx as nx
+import numpy as np
 from numba import njit
 
 #: A rule of the theory: a small pure function of numbers, compiled (numba) so that
@@ -232,6 +234,31 @@ def sponsor_aid(capacity: float, bill: float, reference_bill: float) -> float:
     """An oil sponsor's aid follows need (PetroCaribe): what it can spend, in proportion to the
     member's oil-import bill relative to a reference bill."""
     return capacity * bill / reference_bill
+
+
+def trades_freely_with_all(linked: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Which states (rows of ``linked``, an n x n matrix of free-trade agreements in force) hold
+    one with every member in ``members`` (indices) other than themselves: what a bloc built on
+    its members' free-trade agreements asks of a newcomer (the Pacific Alliance admits only
+    states with an FTA in force with each member)."""
+    need = linked[:, members] | np.eye(len(linked), dtype=bool)[:, members]
+    return need.all(axis=1)
+
+
+def founding_coalition(
+    keen: list[int], linked: np.ndarray, proposers: list[int], value: np.ndarray, min_founders: int
+) -> list[int]:
+    """Founders of a bloc whose members must trade freely with one another: among the ``keen``
+    states, the largest group each holding a free-trade agreement in force with every other
+    (a clique of ``linked``) that includes a proposer; between equal groups, the one that values
+    it most (``value`` per state). Empty if no such group reaches ``min_founders``."""
+    g = nx.Graph()
+    g.add_nodes_from(keen)
+    g.add_edges_from((a, b) for a in keen for b in keen if a < b and linked[a, b])
+    groups = [sorted(c) for c in nx.find_cliques(g) if set(c) & set(proposers) and len(c) >= min_founders]
+    if not groups:
+        return []
+    return max(groups, key=lambda c: (len(c), float(sum(value[i] for i in c)), [-i for i in c]))
 
 
 def joint_refusal(refusing: list[bool]) -> bool:

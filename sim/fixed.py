@@ -18,7 +18,7 @@ from . import decision as rules
 from . import kernels, us_deal
 from .dates import Calendar, parse_date
 from .institutions import InstitutionState
-from .scenario import Scenario
+from .scenario import TRADE_REQUIREMENT, Scenario
 from .tables import Tables
 
 #: (scenario object, fingerprint, name) -> what was built; a few scenarios at a time
@@ -96,6 +96,8 @@ def institution_columns(insts: dict[str, InstitutionState], sc: Scenario, cal: C
     flags = ("preference", "us_deal", "sponsored")
     out.column_flags = list(zip(*(out.is_[f].tolist() for f in flags), strict=True))
     out.requiring = [(j, s.requires) for j, s in enumerate(out.specs) if s.requires]
+    #: whether any institution asks for free-trade agreements with its members
+    out.trade_links = any(TRADE_REQUIREMENT in s.requires for s in out.specs)
     exclusive: dict[int, list[int]] = {}
     for c in sc.compatibility:
         exclusive.setdefault(out.col[c.a], []).append(out.col[c.b])

@@ -39,7 +39,7 @@ from .institutions import (
     IS_US_TEXT,
     InstitutionState,
 )
-from .scenario import Scenario, read_raw, resolve_path, validate, with_overrides
+from .scenario import TRADE_REQUIREMENT, Scenario, read_raw, resolve_path, validate, with_overrides
 from .tables import load_tables
 
 DEFAULT_SCENARIO = "baseline_calibrated"
@@ -116,7 +116,7 @@ class TradeBlocsModel(mesa.Model):
         self._weights = np.array([sign * w for sign, w in zip(signs, astuple(self.weights), strict=True)])
         self.calendar = sc.calendar()
         d = sc.data
-        self.tables = load_tables(d.trade, d.leaders, d.states, d.bilateral, d.partner_record)
+        self.tables = load_tables(**d.model_dump())
         #: the US policy timeline as per-step lookups (sim/fixed.py)
         self.policy = fixed.for_scenario(sc, "policy", lambda: fixed.policy_lookups(sc, self.calendar))
         self._version = 0
@@ -139,6 +139,7 @@ class TradeBlocsModel(mesa.Model):
         self._aid_memo: tuple = (None, None)
         self._far_memo: tuple = (None, None)
         self._requirements_memo: tuple = (None, None)
+        self._links_memo: tuple = (None, None)
         #: counts status changes (for what depends on statuses alone)
         self._status_version = 0
 
@@ -197,6 +198,8 @@ class TradeBlocsModel(mesa.Model):
         self._same_sub = (sub[:, None] == sub[None, :]).astype(float)
         np.fill_diagonal(self._same_sub, 0.0)
         self._n_sub = np.maximum(self._same_sub.sum(axis=1), 1.0)
+        #: when each pair first held a free-trade agreement in force (inf: never)
+        self._fta_since = self.tables.agreement_dates(self._iso_list)
         scope = self._scope.astype(float)
         #: the scope as numbers, and how many others each state could meet in each institution
         self._scope_float = (scope, np.maximum(scope.sum(axis=0) - scope, 1.0))
@@ -522,9 +525,26 @@ class TradeBlocsModel(mesa.Model):
         raw = self._values_memo[1][2]
         return {t: float(raw[n, state.index, self.cols.col[iid]]) for n, t in enumerate(rules.TERMS)}
 
-    def requirements(self, requires: list[str]) -> np.ndarray:
+    def trade_links(self) -> np.ndarray:
+        """Which pairs of states hold a free-trade agreement in force with each other by the end
+        of this quarter (n x n, from the trade agreements table)."""
+        end = self.calendar.time(self.steps_done + 1)
+        if self._links_memo[0] != end:
+            self._links_memo = (end, self._fta_since < end)
+        return self._links_memo[1]
+
+    def requirements(self, requires: list[str], j: int | None = None) -> np.ndarray:
         """Which states hold what ``requires`` names: ``us_agreement`` is a US deal signed or
-        further, ``us_agreement_in_force`` one in force, anything else an institution to be in."""
+        further, ``us_agreement_in_force`` one in force, ``trade_agreements_with_members`` a
+        free-trade agreement in force with each member of institution ``j`` (ignored without
+        ``j``: founders are checked as a group, rules.founding_coalition), anything else an
+        institution to be in."""
+        if TRADE_REQUIREMENT in requires:
+            rest = self.requirements([r for r in requires if r != TRADE_REQUIREMENT])
+            if j is None:
+                return rest
+            members = np.flatnonzero(IS_ACTIVE[self.status[:, j]])
+            return rest & rules.trades_freely_with_all(self.trade_links(), members)
         key = tuple(requires)
         coded = self._requirement_codes.get(key)
         if coded is None:
@@ -566,11 +586,12 @@ class TradeBlocsModel(mesa.Model):
 
     def _requirements_table(self) -> np.ndarray:
         """Where each state meets each institution's requirements (True where none)."""
-        if self._requirements_memo[0] != self._status_version:
+        key = (self._status_version, self._links_memo[0] if self.cols.trade_links else None)
+        if self._requirements_memo[0] != key:
             req = np.ones(self.status.shape, dtype=bool)
             for j, requires in self.cols.requiring:
-                req[:, j] = self.requirements(requires)
-            self._requirements_memo = (self._status_version, req)
+                req[:, j] = self.requirements(requires, j)
+            self._requirements_memo = (key, req)
         return self._requirements_memo[1]
 
     def options(self) -> tuple[np.ndarray, ...]:
@@ -1000,16 +1021,21 @@ class TradeBlocsModel(mesa.Model):
         j = self.cols.col[inst.id]
         value, _ = self.values()
         keen_rows = self._scope[:, j] & self.requirements(inst.spec.requires) & (value[:, j] > self.p.inertia)
-        keen = [self.states[i] for i in np.flatnonzero(keen_rows)]
-        sponsor = inst.spec.sponsor
-        if sponsor and sponsor not in {s.iso3 for s in keen}:
-            return
+        keen = [int(i) for i in np.flatnonzero(keen_rows)]
         # someone must propose it: a keen state holding what the proposer needs
-        if f.proposer_requires and not (keen_rows & self.requirements(f.proposer_requires)).any():
+        proposers = keen_rows & self.requirements(f.proposer_requires) if f.proposer_requires else keen_rows
+        if not proposers.any():
+            return
+        if TRADE_REQUIREMENT in inst.spec.requires:  # founders trading freely with each other
+            keen = rules.founding_coalition(
+                keen, self.trade_links(), np.flatnonzero(proposers).tolist(), value[:, j], f.min_founders
+            )
+        sponsor = inst.spec.sponsor
+        if sponsor and self._idx.get(sponsor, -1) not in keen:
             return
         rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
         if len(keen) >= f.min_founders and self.random.random() < rate:
-            self._found(inst, keen, forced=False)
+            self._found(inst, [self.states[i] for i in keen], forced=False)
 
     def _hemispheric(self, t: int) -> None:
         """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""

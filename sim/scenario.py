@@ -67,6 +67,9 @@ MapCategory = Literal["alba", "mercosur"]
 
 #: requirement names that stand for a deal with the US rather than an institution id
 US_REQUIREMENTS = ("us_agreement", "us_agreement_in_force")
+#: the requirement of a bloc built on its members' free-trade agreements: one in force with
+#: each member (for founders, with each other founder)
+TRADE_REQUIREMENT = "trade_agreements_with_members"
 
 
 class ScenarioError(InputError):
@@ -303,6 +306,16 @@ class DataPaths(_Fixed):
     states: str | None = None
     bilateral: str | None = None
     partner_record: str | None = None
+    trade_agreements: str | None = None
+
+    def shipped_or_given(self) -> dict[str, Path]:
+        """Each table a run reads: the replacement given, else the shipped file (and the
+        exogenous paths, which cannot be replaced)."""
+        from .tables import DATA_DIR
+
+        given = self.model_dump()
+        out = {k: Path(v) if v else DATA_DIR / f"{k}.csv" for k, v in given.items()}
+        return {**out, "exogenous": DATA_DIR / "exogenous.csv"}
 
 
 class Scenario(_Strict):
@@ -326,21 +339,9 @@ class Scenario(_Strict):
 
     def content_hash(self) -> str:
         """Hash of the resolved scenario and the data tables it reads."""
-        from .tables import DATA_DIR
-
         h = hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode())
-        d = self.data
-        paths = [d.trade, d.leaders, d.states, d.bilateral, d.partner_record, None]
-        defaults = [
-            "trade.csv",
-            "leaders.csv",
-            "states.csv",
-            "bilateral.csv",
-            "partner_record.csv",
-            "exogenous.csv",
-        ]
-        for p, d in zip(paths, defaults, strict=True):
-            h.update(Path(p or DATA_DIR / d).read_bytes())
+        for p in self.data.shipped_or_given().values():
+            h.update(p.read_bytes())
         return h.hexdigest()[:16]
 
 
@@ -494,7 +495,7 @@ def _cross_check(sc: Scenario) -> list[str]:
             country(inst.sponsor, f"institutions.{iid}.sponsor")
         reqs = [*inst.requires, *(inst.founding.proposer_requires if inst.founding else [])]
         for j, r in enumerate(reqs):
-            if r not in US_REQUIREMENTS and r not in insts:
+            if r not in (*US_REQUIREMENTS, TRADE_REQUIREMENT) and r not in insts:
                 out.append(f"institutions.{iid}.requires[{j}]: unknown requirement {r!r}")
         if inst.founding:
             for j, c in enumerate(inst.founding.founders):
@@ -651,8 +652,7 @@ def _input_checks(sc: Scenario) -> list[str]:
     for i, s in enumerate(sc.initial):
         if any((s.country, s.institution) == (t.country, t.institution) for t in sc.initial[:i]):
             out.append(f"initial[{i}]: duplicate entry for {s.country} in {s.institution}")
-    for field in ("trade", "leaders", "states", "bilateral", "partner_record"):
-        p = getattr(sc.data, field)
+    for field, p in sc.data.model_dump().items():
         if p is not None:
             try:
                 check_regular_file(p, "data table", MAX_TABLE_BYTES)

@@ -1,5 +1,6 @@
 """The calibration data shipped with the package: states, yearly trade and GDP, leaders,
-and exogenous paths (oil price, China's imports). Every table carries a ``source`` column."""
+exogenous paths (oil price, China's imports) and the free-trade agreements among Latin
+American states. Every table carries a ``source`` column."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class Tables:
     exogenous: pd.DataFrame
     bilateral: pd.DataFrame
     partner_record: pd.DataFrame
+    trade_agreements: pd.DataFrame
     _trade_rows: dict[str, list[dict]] = field(init=False, repr=False)
     _exo_rows: dict[int, dict] = field(init=False, repr=False)
     #: iso3 -> the states table's row
@@ -98,6 +100,19 @@ class Tables:
                 mat[pos[c], pos[p]] = v
         return mat
 
+    def agreement_dates(self, order: tuple[str, ...]) -> np.ndarray:
+        """When each pair of the states in ``order`` first held a free-trade agreement in force
+        with each other (fractional years, symmetric; inf where never): partial-scope
+        agreements do not count."""
+        pos = {c: i for i, c in enumerate(order)}
+        out = np.full((len(order), len(order)), np.inf)
+        fta = self.trade_agreements[self.trade_agreements["kind"] == "fta"].dropna(subset=["in_force"])
+        for a, b, d in zip(fta["a"], fta["b"], fta["in_force"], strict=True):
+            if a in pos and b in pos:
+                i, j = pos[a], pos[b]
+                out[i, j] = out[j, i] = min(out[i, j], _iso_to_year(d))
+        return out
+
     def concern(self, iso3: str, year: int) -> float:
         """What the US Congress's template looks at in a partner: the larger of its labour-rights
         concern and its tax opacity in ``year``, clamped to the years the table covers (0 where
@@ -118,6 +133,7 @@ def load_tables(
     states: str | None = None,
     bilateral: str | None = None,
     partner_record: str | None = None,
+    trade_agreements: str | None = None,
 ) -> Tables:
     """Load the shipped tables, or replacements given as paths (a scenario's ``data:`` key)."""
     t = Tables(
@@ -127,6 +143,7 @@ def load_tables(
         exogenous=_read("exogenous.csv"),
         bilateral=_read("bilateral.csv", bilateral),
         partner_record=_read("partner_record.csv", partner_record),
+        trade_agreements=_read("trade_agreements.csv", trade_agreements),
     )
     return t
 

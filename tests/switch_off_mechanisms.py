@@ -63,6 +63,16 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "                lobby_stake = rules.new_us_access(lobby[i], bound)",
         "                lobby_stake = lobby[i]",
     ),
+    "newcomers need a free-trade agreement with each member": (
+        "sim/decision.py",
+        "    need = linked[:, members] | np.eye(len(linked), dtype=bool)[:, members]",
+        "    need = np.ones((len(linked), len(members)), dtype=bool)",
+    ),
+    "founders trade freely with one another": (
+        "sim/decision.py",
+        "    g.add_edges_from((a, b) for a in keen for b in keen if a < b and linked[a, b])",
+        "    g.add_edges_from((a, b) for a in keen for b in keen if a < b)",
+    ),
     "free-zone assembly is no domestic lobby": (
         "sim/decision.py",
         "    domestic_private = (1.0 - state_share) * (1.0 - free_zone_share)",

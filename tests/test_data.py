@@ -209,3 +209,21 @@ def test_states_static_columns_in_range_and_sourced():
         assert s.set_index("iso3").loc[c, "oil_net_imports_kbd"] < 0, c
     for col in ("source", "source_free_zone", "source_oil"):
         assert s[col].fillna("").str.strip().astype(bool).all(), col
+
+
+def test_trade_agreements_are_pairs_of_known_states_dated_by_2016():
+    """The free-trade agreements table: each pair once in order, a known kind, and nothing in
+    force after 2016 (a forecast may read no later outcome); signature before entry into force."""
+    t = pd.read_csv(DATA_DIR / "trade_agreements.csv")
+    assert set(t["a"]) | set(t["b"]) <= set(LAC19)
+    assert (t["a"] < t["b"]).all()
+    assert set(t["kind"].dropna()) <= {"fta", "partial"}
+    assert t["source"].notna().all()
+    dated = t.dropna(subset=["in_force"])
+    assert (pd.to_datetime(dated["in_force"]) <= "2016-12-31").all()
+    both = dated.dropna(subset=["signed"])
+    assert (pd.to_datetime(both["signed"]) <= pd.to_datetime(both["in_force"])).all()
+    # the model reads only free-trade agreements, symmetric, from their first entry into force
+    order = ("CHL", "MEX", "PER")
+    since = load_tables().agreement_dates(order)
+    assert (since == since.T).all() and since[0, 1] < since[0, 2] < since[1, 2] < 2013

@@ -271,6 +271,7 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     shape = model.status.shape
     keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
     monkeypatch.setattr(model, "values", lambda: keen)
+    model._fta_since[:] = -np.inf  # and everyone trades freely with everyone
     # every state in scope holds a signed US deal, none in force: founders, but nobody may propose
     eligible = [s for s in model.states if s.iso3 in inst.scope]
     for s in eligible:
@@ -289,6 +290,71 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     model._refresh()
     model._try_found(inst)
     assert inst.founded and s.iso3 in inst.members
+
+
+def test_a_newcomer_needs_a_free_trade_agreement_with_every_member():
+    linked = np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=bool)
+    members = np.array([1, 2])
+    assert d.trades_freely_with_all(linked, members).tolist() == [True, True, True, False]
+
+
+def test_founders_are_the_largest_group_trading_freely_with_one_another():
+    # 0-1-2 all linked, 3 linked only to 0; 4 linked to nobody
+    linked = np.zeros((5, 5), dtype=bool)
+    for a, b in ((0, 1), (0, 2), (1, 2), (0, 3)):
+        linked[a, b] = linked[b, a] = True
+    value = np.array([1.0, 1.0, 1.0, 9.0, 9.0])
+    keen = [0, 1, 2, 3, 4]
+    assert d.founding_coalition(keen, linked, [0], value, 3) == [0, 1, 2]
+    # the group must hold a proposer, and reach the minimum
+    assert d.founding_coalition(keen, linked, [4], value, 2) == []
+    assert d.founding_coalition([0, 1, 3], linked, [0], value, 3) == []
+    # between groups of one size, the keener: {0, 3} values it more than {0, 1}
+    assert d.founding_coalition([0, 1, 3], linked, [0], value, 2) == [0, 3]
+
+
+def _relink(model: TradeBlocsModel) -> None:
+    """Forget what the model read of the free-trade agreements (edited in place by a test)."""
+    model._links_memo = model._requirements_memo = (None, None)
+    model._refresh()
+
+
+def test_in_the_model_newcomers_and_founders_need_free_trade_agreements(model, monkeypatch):
+    from tradeblocs.sim.scenario import TRADE_REQUIREMENT
+
+    inst = next(i for i in model.insts.values() if TRADE_REQUIREMENT in i.spec.requires)
+    j = model.cols.col[inst.id]
+    model.p.founding_rate = 1.0
+    shape = model.status.shape
+    keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
+    monkeypatch.setattr(model, "values", lambda: keen)
+    eligible = [s for s in model.states if s.iso3 in inst.scope]
+    for s in eligible:  # every state in scope holds a US deal in force
+        deal = next(i for i in model.insts.values() if i.kind == "us_agreement" and s.iso3 in i.scope)
+        for iid in [k for k in s.status if model.insts[k].includes_us]:
+            model.set_status(s, iid, None, action="initial", log=False)
+        model.set_status(s, deal.id, "in_force", action="initial", log=False)
+    model._fta_since[:] = np.inf  # no free-trade agreement anywhere: no founding
+    _relink(model)
+    model._try_found(inst)
+    assert not inst.founded
+    # three of them trade freely with one another: they found it, and only they
+    rows = [s.index for s in eligible[:3]]
+    for a in rows:
+        for b in rows:
+            model._fta_since[a, b] = -np.inf
+    _relink(model)
+    model._try_found(inst)
+    assert inst.founded and inst.members == {s.iso3 for s in eligible[:3]}
+    # a fourth, linked to two of the members only, may not accede; linked to all three, it may
+    newcomer = eligible[3]
+    for b in rows[:2]:
+        model._fta_since[newcomer.index, b] = model._fta_since[b, newcomer.index] = -np.inf
+    _relink(model)
+    assert not model._requirements_table()[newcomer.index, j]
+    model._fta_since[newcomer.index, rows[2]] = model._fta_since[rows[2], newcomer.index] = -np.inf
+    _relink(model)
+    assert model._requirements_table()[newcomer.index, j]
 
 
 # --- the US side: a queue at USTR's table, plurilateral rounds, TPA's notice ------------------
