@@ -246,19 +246,20 @@ def trades_freely_with_all(linked: np.ndarray, members: np.ndarray) -> np.ndarra
 
 
 def founding_coalition(
-    keen: list[int], linked: np.ndarray, proposers: list[int], value: np.ndarray, min_founders: int
+    keen: list[int], linked: np.ndarray, proposers: list[int], trade: np.ndarray, min_founders: int
 ) -> list[int]:
     """Founders of a bloc whose members must trade freely with one another: among the ``keen``
     states, the largest group each holding a free-trade agreement in force with every other
-    (a clique of ``linked``) that includes a proposer; between equal groups, the one that values
-    it most (``value`` per state). Empty if no such group reaches ``min_founders``."""
+    (a clique of ``linked``) that includes a proposer; between equal groups, the one with the
+    most trade among its members (``trade``: export shares, row to column), whose agreements
+    the bloc deepens. Empty if no such group reaches ``min_founders``."""
     g = nx.Graph()
     g.add_nodes_from(keen)
     g.add_edges_from((a, b) for a in keen for b in keen if a < b and linked[a, b])
     groups = [sorted(c) for c in nx.find_cliques(g) if set(c) & set(proposers) and len(c) >= min_founders]
     if not groups:
         return []
-    return max(groups, key=lambda c: (len(c), float(sum(value[i] for i in c)), [-i for i in c]))
+    return max(groups, key=lambda c: (len(c), float(trade[np.ix_(c, c)].sum()), [-i for i in c]))
 
 
 def joint_refusal(refusing: list[bool]) -> bool:

@@ -456,23 +456,28 @@ class TradeBlocsModel(mesa.Model):
     def _refresh(self) -> None:
         """Recompute per-step aggregates states read: peers, neighbours' deals, what blocs are
         (kernels.aggregates)."""
-        year = self.calendar.year(self.steps_done)
-        through = self.scenario.exogenous.bilateral_through
-        if through is not None:
-            year = min(year, through)
         is_ = self.cols.is_
         scope, others = self._scope_float
         seen = kernels.aggregates(
             self.status, IS_US_TALKS, IS_ACTIVE, IS_US_TEXT,
             is_["us_agreement"], is_["us_deal"], is_["bloc"],
             scope, others, self.economic, self.contestation,
-            self.tables.bilateral_matrix(year, self._iso_list),
+            self.bilateral(),
             np.array([bool(i.members) for i in self.insts.values()]),
             self.cols.orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
         )  # fmt: skip
         self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = seen
         self.capacity = self.sponsor_capacity()
         self._version += 1
+
+    def bilateral(self) -> np.ndarray:
+        """This year's export shares between the states (row exporter, column partner), held at
+        the scenario's ``bilateral_through`` year if it sets one."""
+        year = self.calendar.year(self.steps_done)
+        through = self.scenario.exogenous.bilateral_through
+        if through is not None:
+            year = min(year, through)
+        return self.tables.bilateral_matrix(year, self._iso_list)
 
     def _aid(self) -> np.ndarray:
         """What each sponsor pays each state in its bloc: the sponsor values the leadership it
@@ -1028,7 +1033,7 @@ class TradeBlocsModel(mesa.Model):
             return
         if TRADE_REQUIREMENT in inst.spec.requires:  # founders trading freely with each other
             keen = rules.founding_coalition(
-                keen, self.trade_links(), np.flatnonzero(proposers).tolist(), value[:, j], f.min_founders
+                keen, self.trade_links(), np.flatnonzero(proposers).tolist(), self.bilateral(), f.min_founders
             )
         sponsor = inst.spec.sponsor
         if sponsor and self._idx.get(sponsor, -1) not in keen:

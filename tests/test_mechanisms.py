@@ -303,14 +303,15 @@ def test_founders_are_the_largest_group_trading_freely_with_one_another():
     linked = np.zeros((5, 5), dtype=bool)
     for a, b in ((0, 1), (0, 2), (1, 2), (0, 3)):
         linked[a, b] = linked[b, a] = True
-    value = np.array([1.0, 1.0, 1.0, 9.0, 9.0])
+    trade = np.full((5, 5), 0.01)
+    trade[0, 3] = trade[3, 0] = 0.2
     keen = [0, 1, 2, 3, 4]
-    assert d.founding_coalition(keen, linked, [0], value, 3) == [0, 1, 2]
+    assert d.founding_coalition(keen, linked, [0], trade, 3) == [0, 1, 2]
     # the group must hold a proposer, and reach the minimum
-    assert d.founding_coalition(keen, linked, [4], value, 2) == []
-    assert d.founding_coalition([0, 1, 3], linked, [0], value, 3) == []
-    # between groups of one size, the keener: {0, 3} values it more than {0, 1}
-    assert d.founding_coalition([0, 1, 3], linked, [0], value, 2) == [0, 3]
+    assert d.founding_coalition(keen, linked, [4], trade, 2) == []
+    assert d.founding_coalition([0, 1, 3], linked, [0], trade, 3) == []
+    # between groups of one size, the one trading more among its members: {0, 3}, not {0, 1}
+    assert d.founding_coalition([0, 1, 3], linked, [0], trade, 2) == [0, 3]
 
 
 def _relink(model: TradeBlocsModel) -> None:
