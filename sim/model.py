@@ -140,6 +140,7 @@ class TradeBlocsModel(mesa.Model):
         self._far_memo: tuple = (None, None)
         self._requirements_memo: tuple = (None, None)
         self._links_memo: tuple = (None, None)
+        self._coalition_memo: tuple = (None, None)
         #: counts status changes (for what depends on statuses alone)
         self._status_version = 0
 
@@ -533,9 +534,15 @@ class TradeBlocsModel(mesa.Model):
     def trade_links(self) -> np.ndarray:
         """Which pairs of states hold a free-trade agreement in force with each other by the end
         of this quarter (n x n, from the trade agreements table)."""
+        return self._trade_links_now()[1]
+
+    def _trade_links_now(self) -> tuple[int, np.ndarray]:
+        """The links (trade_links) and how many pairs they hold: agreements only ever enter into
+        force, so the count tells one set of links from another."""
         end = self.calendar.time(self.steps_done + 1)
         if self._links_memo[0] != end:
-            self._links_memo = (end, self._fta_since < end)
+            linked = self._fta_since < end
+            self._links_memo = (end, (int(linked.sum()), linked))
         return self._links_memo[1]
 
     def requirements(self, requires: list[str], j: int | None = None) -> np.ndarray:
@@ -591,7 +598,7 @@ class TradeBlocsModel(mesa.Model):
 
     def _requirements_table(self) -> np.ndarray:
         """Where each state meets each institution's requirements (True where none)."""
-        key = (self._status_version, self._links_memo[0] if self.cols.trade_links else None)
+        key = (self._status_version, self._trade_links_now()[0] if self.cols.trade_links else None)
         if self._requirements_memo[0] != key:
             req = np.ones(self.status.shape, dtype=bool)
             for j, requires in self.cols.requiring:
@@ -1031,16 +1038,26 @@ class TradeBlocsModel(mesa.Model):
         proposers = keen_rows & self.requirements(f.proposer_requires) if f.proposer_requires else keen_rows
         if not proposers.any():
             return
+        if len(keen) < f.min_founders:
+            return
         if TRADE_REQUIREMENT in inst.spec.requires:  # founders trading freely with each other
-            keen = rules.founding_coalition(
-                keen, self.trade_links(), np.flatnonzero(proposers).tolist(), self.bilateral(), f.min_founders
-            )
+            keen = self._coalition(keen, np.flatnonzero(proposers).tolist(), f.min_founders)
         sponsor = inst.spec.sponsor
         if sponsor and self._idx.get(sponsor, -1) not in keen:
             return
         rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
         if len(keen) >= f.min_founders and self.random.random() < rate:
             self._found(inst, [self.states[i] for i in keen], forced=False)
+
+    def _coalition(self, keen: list[int], proposers: list[int], min_founders: int) -> list[int]:
+        """rules.founding_coalition of these states now, recomputed only when the willing, the
+        proposers, the agreements in force or the year's trade have changed."""
+        count, linked = self._trade_links_now()
+        key = (tuple(keen), tuple(proposers), count, self.calendar.year(self.steps_done), min_founders)
+        if self._coalition_memo[0] != key:
+            group = rules.founding_coalition(keen, linked, proposers, self.bilateral(), min_founders)
+            self._coalition_memo = (key, group)
+        return self._coalition_memo[1]
 
     def _hemispheric(self, t: int) -> None:
         """Hemisphere-wide talks (FTAA): at the deadline every veto state must want it."""

@@ -100,10 +100,11 @@ class Tables:
                 mat[pos[c], pos[p]] = v
         return mat
 
+    @cache  # noqa: B019 - one or two orders per process
     def agreement_dates(self, order: tuple[str, ...]) -> np.ndarray:
         """When each pair of the states in ``order`` first held a free-trade agreement in force
-        with each other (fractional years, symmetric; inf where never): partial-scope
-        agreements do not count."""
+        with each other (fractional years, symmetric; inf where never), read-only and shared by
+        every run: partial-scope agreements do not count."""
         pos = {c: i for i, c in enumerate(order)}
         out = np.full((len(order), len(order)), np.inf)
         fta = self.trade_agreements[self.trade_agreements["kind"] == "fta"].dropna(subset=["in_force"])
@@ -111,6 +112,7 @@ class Tables:
             if a in pos and b in pos:
                 i, j = pos[a], pos[b]
                 out[i, j] = out[j, i] = min(out[i, j], _iso_to_year(d))
+        out.flags.writeable = False
         return out
 
     def concern(self, iso3: str, year: int) -> float:

@@ -271,7 +271,7 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     shape = model.status.shape
     keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
     monkeypatch.setattr(model, "values", lambda: keen)
-    model._fta_since[:] = -np.inf  # and everyone trades freely with everyone
+    model._fta_since = np.full(shape[:1] * 2, -np.inf)  # and everyone trades freely with everyone
     # every state in scope holds a signed US deal, none in force: founders, but nobody may propose
     eligible = [s for s in model.states if s.iso3 in inst.scope]
     for s in eligible:
@@ -316,7 +316,7 @@ def test_founders_are_the_largest_group_trading_freely_with_one_another():
 
 def _relink(model: TradeBlocsModel) -> None:
     """Forget what the model read of the free-trade agreements (edited in place by a test)."""
-    model._links_memo = model._requirements_memo = (None, None)
+    model._links_memo = model._requirements_memo = model._coalition_memo = (None, None)
     model._refresh()
 
 
@@ -335,7 +335,7 @@ def test_in_the_model_newcomers_and_founders_need_free_trade_agreements(model, m
         for iid in [k for k in s.status if model.insts[k].includes_us]:
             model.set_status(s, iid, None, action="initial", log=False)
         model.set_status(s, deal.id, "in_force", action="initial", log=False)
-    model._fta_since[:] = np.inf  # no free-trade agreement anywhere: no founding
+    model._fta_since = np.full(shape[:1] * 2, np.inf)  # no free-trade agreement anywhere: no founding
     _relink(model)
     model._try_found(inst)
     assert not inst.founded
