@@ -115,8 +115,8 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "a proposer holding a deal in force": (
         "sim/model.py",
-        "        if f.proposer_requires and not (keen_rows & self.requirements(f.proposer_requires)).any():",
-        "        if False:",
+        "        proposers = keen_rows & self.requirements(f.proposer_requires) if f.proposer_requires else keen_rows",
+        "        proposers = keen_rows",
     ),
     "joining costs what it is exclusive with": (
         "sim/kernels.py",
