@@ -115,7 +115,8 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "a proposer holding a deal in force": (
         "sim/model.py",
-        "        proposers = keen_rows & self.requirements(f.proposer_requires) if f.proposer_requires else keen_rows",
+        "        proposers = keen_rows & self.requirements(f.proposer_requires)"
+        " if f.proposer_requires else keen_rows",
         "        proposers = keen_rows",
     ),
     "joining costs what it is exclusive with": (
