@@ -637,6 +637,21 @@ def data_years(trade_csv: str | None = None) -> tuple[int, int]:
     return max(int(trade.min()), int(exo.min())), min(int(trade.max()), int(exo.max()))
 
 
+def _missing_columns(field: str, path: str) -> list[str]:
+    """The columns a replacement for the ``field`` table lacks (tables.missing_columns), read
+    from its header line; an unreadable header is an InputError."""
+    import csv
+
+    from .tables import missing_columns
+
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            header = next(csv.reader(f), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise InputError(f"{path}: cannot read the header of the data table: {e}") from None
+    return missing_columns(f"{field}.csv", [h.strip() for h in header])
+
+
 def _input_checks(sc: Scenario) -> list[str]:
     """Bounds, duplicates, ordered windows, dates inside the data and readable data files."""
     out: list[str] = []
@@ -656,8 +671,12 @@ def _input_checks(sc: Scenario) -> list[str]:
         if p is not None:
             try:
                 check_regular_file(p, "data table", MAX_TABLE_BYTES)
+                missing = _missing_columns(field, p)
             except InputError as e:
                 out.append(f"data.{field}: {e}")
+                continue
+            if missing:
+                out.append(f"data.{field}: {p}: lacks the column(s) {', '.join(missing)}")
     if out:
         return out
     start, end = parse_date(sc.time.start), parse_date(sc.time.end)

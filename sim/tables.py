@@ -21,13 +21,41 @@ LAC19 = (
 )  # fmt: skip
 
 
+#: the columns the model reads from each table (a replacement must have them; more may follow)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "states.csv": (
+        "iso3", "name", "subregion", "lat", "lon", "commodity_intensity", "state_export_share",
+        "free_zone_share", "oil_net_imports_kbd",
+    ),
+    "trade.csv": (
+        "country", "year", "gdp_usd_bn", "exports_usd_bn", "share_us", "share_china", "share_region",
+    ),
+    "leaders.csv": ("country", "leader", "start", "end", "irregular", "economic", "contestation"),
+    "exogenous.csv": ("year", "oil_price_usd", "china_imports_usd_bn"),
+    "bilateral.csv": ("country", "partner", "year", "share"),
+    "partner_record.csv": ("country", "year", "labour_concern", "tax_opacity"),
+    "trade_agreements.csv": ("a", "b", "kind", "in_force"),
+}  # fmt: skip
+
+
+def missing_columns(name: str, columns: list[str] | pd.Index) -> list[str]:
+    """What a table named ``name`` lacks among its source column and the columns the model
+    reads from it."""
+    return [c for c in ("source", *COLUMNS.get(name, ())) if c not in columns]
+
+
 def _read(name: str, path: str | Path | None = None) -> pd.DataFrame:
+    """A data table (the shipped one, or a replacement at ``path``) with its source column and
+    every column the model reads; else an InputError naming the file and what it lacks."""
+    from .inputs import InputError
+
     p = Path(path) if path else DATA_DIR / name
     if not p.exists():
         raise FileNotFoundError(f"data table not found: {p}")
     df = pd.read_csv(p)
-    if "source" not in df.columns:
-        raise ValueError(f"{p}: every data table needs a 'source' column")
+    missing = missing_columns(name, df.columns)
+    if missing:
+        raise InputError(f"{p}: data table ({name}) lacks the column(s) {', '.join(missing)}")
     return df
 
 

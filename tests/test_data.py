@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tradeblocs.sim.tables import DATA_DIR, LAC19, load_tables
+from tradeblocs.sim.tables import COLUMNS, DATA_DIR, LAC19, load_tables, missing_columns
 
 
 @pytest.mark.parametrize("name", ["states.csv", "trade.csv", "bilateral.csv", "leaders.csv", "exogenous.csv"])
@@ -227,3 +227,8 @@ def test_trade_agreements_are_pairs_of_known_states_dated_by_2016():
     order = ("CHL", "MEX", "PER")
     since = load_tables().agreement_dates(order)
     assert (since == since.T).all() and since[0, 1] < since[0, 2] < since[1, 2] < 2013
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_each_shipped_table_has_the_columns_the_model_reads(name):
+    assert missing_columns(name, pd.read_csv(DATA_DIR / name, nrows=0).columns) == []

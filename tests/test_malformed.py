@@ -120,3 +120,25 @@ def test_default_output_folders_stay_inside(name: str) -> None:
     assert "/" not in safe_name(name) and not safe_name(name).startswith(".")
     out = default_out("sweep", name)
     assert out.parent == Path("sweeps") and ".." not in out.parts
+
+
+@pytest.mark.parametrize(
+    "field, header, lacking",
+    [
+        ("trade_agreements", "a,b,source", "kind, in_force"),
+        ("partner_record", "country,source", "year, labour_concern, tax_opacity"),
+        ("bilateral", "country,partner,year,share", "source"),
+    ],
+)
+def test_a_replacement_table_without_the_columns_the_model_reads_gets_one_line(
+    field: str, header: str, lacking: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    table = tmp_path / f"{field}.csv"
+    table.write_text(header + "\n", encoding="utf-8")
+    sc = tmp_path / "sc.yaml"
+    sc.write_text(f"extends: baseline_2003_2016\ndata: {{{field}: {table}}}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(sc), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(sc) in err[0] and f"data.{field}" in err[0], err
+    assert f"lacks the column(s) {lacking}" in err[0] and not out.exists()
