@@ -341,7 +341,7 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
     try:
         from tradeblocs.analysis.fig_fit import fit_figure
         from tradeblocs.analysis.figures import save_figure
-        from tradeblocs.analysis.score import path_steps_table, score_run
+        from tradeblocs.analysis.score import path_steps_table, path_summary, score_run
     except ImportError:
         return '<p class="note">No score available: the scoring module is not installed.</p>'
     try:
@@ -381,7 +381,8 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
         out_html.append(
             "<p>Documented paths (analysis/data/documented_paths.csv, each step a sourced "
             "event of the record): the share of seeds in which every step of the path is "
-            "reproduced within a year by the agents' own choice.</p>" + frame_html(shown)
+            f"reproduced within a year by the agents' own choice: {html.escape(path_summary(paths))}."
+            "</p>" + frame_html(shown)
         )
         if isinstance(events, pd.DataFrame):
             out_html.append(details("Steps of each path, with each step's share of seeds",

@@ -192,3 +192,12 @@ def test_scoring_code_names_no_country_and_no_forum():
         text = (root / name).read_text()
         for code in (*LAC19, "UNASUR", "CELAC"):
             assert not re.search(rf"[\"']{code}[\"']", text), f"{name} names {code}"
+
+
+def test_path_summary_counts_paths_against_the_issue_targets():
+    from tradeblocs.analysis.score import path_summary
+
+    paths = pd.DataFrame({"hit_share": [1.0, 0.75, 0.5, 0.45, 0.0, float("nan")]})
+    assert path_summary(paths) == (
+        "3 of 6 documented paths reproduced in at least half of the seeds, 2 in three seeds of four"
+    )
