@@ -141,6 +141,8 @@ class TradeBlocsModel(mesa.Model):
         self._requirements_memo: tuple = (None, None)
         self._links_memo: tuple = (None, None)
         self._coalition_memo: tuple = (None, None)
+        #: (status version, requirement list -> which states hold it)
+        self._holds_memo: tuple = (None, {})
         #: counts status changes (for what depends on statuses alone)
         self._status_version = 0
 
@@ -558,6 +560,11 @@ class TradeBlocsModel(mesa.Model):
             members = np.flatnonzero(IS_ACTIVE[self.status[:, j]])
             return rest & rules.trades_freely_with_all(self.trade_links(), members)
         key = tuple(requires)
+        if self._holds_memo[0] != self._status_version:  # statuses alone decide it
+            self._holds_memo = (self._status_version, {})
+        held = self._holds_memo[1].get(key)
+        if held is not None:
+            return held
         coded = self._requirement_codes.get(key)
         if coded is None:
             kinds = [{"us_agreement": 0, "us_agreement_in_force": 1}.get(r, 2) for r in requires]
@@ -566,9 +573,12 @@ class TradeBlocsModel(mesa.Model):
                 np.array(kinds, dtype=np.int64),
                 np.array(columns, dtype=np.int64),
             )
-        return kernels.holds(
+        held = kernels.holds(
             self.status, *coded, self.cols.is_["us_deal"], IS_US_DEAL, CODE["in_force"], IS_ACTIVE
         )
+        held.flags.writeable = False
+        self._holds_memo[1][key] = held
+        return held
 
     def _move_tables_now(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
         """This step's move tables (sim/moves.py) and where institutions are open to states."""
