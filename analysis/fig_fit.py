@@ -73,7 +73,7 @@ def fit_figure(events: pd.DataFrame, seeds: int) -> Figure:
                     markeredgecolor="0.2",
                     label="agents' choice (colour: hit share)",
                 ),
-                Line2D([], [], marker="x", ls="", color="#c0392b", label="never reproduced"),
+                Line2D([], [], marker="x", ls="", color="#c0392b", label="in no seed within a year"),
                 Line2D([], [], marker="o", ls="", color="0.65", label="forum join (set apart)"),
                 Line2D(
                     [],
@@ -92,7 +92,8 @@ def fit_figure(events: pd.DataFrame, seeds: int) -> Figure:
     n, hit = len(chosen), float(chosen["hit_share"].fillna(0).mean()) if len(chosen) else float("nan")
     caption = (
         f"{n} documented events the agents chose, mean share of seeds reproducing each within a "
-        f"year {hit:.2f}; {len(never)} never reproduced in any seed (red crosses). Forum joins "
+        f"year {hit:.2f}; {len(never)} reproduced within a year in no seed (red crosses: never, or "
+        "more than a year off). Forum joins "
         "and forced events are drawn but not scored."
     )
     return Figure("fit-events", title, caption, fig)
