@@ -181,6 +181,7 @@ class UnitedStates(mesa.Agent):
                     st in ("signed", "ratified")
                     and (state.iso3, iid) not in m.us_approved
                     and vote < rules.per_step(m.congress_hazard(state), spy)
+                    and m.amended_to_template(state, iid)
                 ):
                     m.us_approved[(state.iso3, iid)] = m.steps_done
                     m.log_event(state.iso3, iid, "us_approved", actor="USA")

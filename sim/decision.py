@@ -138,6 +138,22 @@ def lobby_stake(
 
 
 @rule
+def bloc_lobby(
+    members_share: float,
+    exports_gdp: float,
+    state_share: float,
+    free_zone_share: float,
+    scale: float,
+    trade_content: float,
+) -> float:
+    """Hirschman's influence effect works for any partner market, not only the hegemon's: private
+    firms exporting to a bloc's members hold a stake in the trade it frees, and pull toward being
+    in it. State exporters (oil) and free-zone assembly are no domestic lobby here either."""
+    stake = lobby_stake(members_share, exports_gdp, state_share, free_zone_share, scale)
+    return stake * trade_content
+
+
+@rule
 def influence(lobby: float, orientation: float) -> float:
     """The export lobby pulls toward institutions friendly to the US market and against
     those hostile to it (Hirschman's influence effect)."""
@@ -215,10 +231,15 @@ def leave_suspended_utility(value: float, exit_cost: float) -> float:
 
 
 @rule
-def bloc_character(orientation: float, others_with_us_deals: float, drift: float) -> float:
+def bloc_character(
+    orientation: float, others_with_us_deals: float, drift: float, trade_content: float
+) -> float:
     """What a bloc is, as one member sees it: its political model, pulled toward the hegemon as
-    the other members conclude deals with the US (Venezuela and the CAN, Kat 2022)."""
-    return orientation + drift * others_with_us_deals * (1.0 - orientation)
+    the other members conclude deals with the US (Venezuela and the CAN, Kat 2022), the more so
+    the more trade the bloc frees (through a free-trade area the partners' US deals bring US
+    goods and rules to every member; an aid pact keeps its character), at most to +1."""
+    pull = drift * trade_content * others_with_us_deals
+    return min(1.0, orientation + pull * (1.0 - orientation))
 
 
 @rule

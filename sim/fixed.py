@@ -153,6 +153,12 @@ def policy_lookups(sc: Scenario, cal: Calendar) -> SimpleNamespace:
             if 0 <= k < len(congress):
                 congress[k] = (c.approval_rate, c.conditions)
     out.congress = congress
+    #: per step: the first step of the run of template Congresses it is in (None outside one)
+    out.template_since: list[int | None] = []
+    start = None
+    for k, (_, conditions) in enumerate(congress):
+        start = (k if start is None else start) if conditions > 0 else None
+        out.template_since.append(start)
     out.atpdea_expiry = sorted(parse_date(d) for d in pol.atpdea_expiry)
     out.atpdea_final = cal.step_of(pol.atpdea_final) if pol.atpdea_final else None
     out.no_new_steps = _window_steps(cal, pol.no_new_agreements)

@@ -41,7 +41,7 @@ def aggregates(
     status, counts_as_us_talks, counts_as_in, has_us_text,
     us_agreement, us_deal, bloc,
     scope, others_in_scope, economic, contestation, bilateral, anyone_in, orientation, drift, gdp,
-    same_subregion, n_subregion,
+    same_subregion, n_subregion, trade_content,
 ):  # fmt: skip
     """What each state sees of the others this quarter: like-minded peers in each institution,
     its exports to the members (to the states in scope before anyone joins), each bloc's
@@ -101,7 +101,7 @@ def aggregates(
             if bloc[j]:
                 others = max(members - inn[i, j], 1.0)
                 with_deals = (members_text - inn[i, j] * text[i]) / others
-                character[i, j] = rules.bloc_character(orientation[j], with_deals, drift)
+                character[i, j] = rules.bloc_character(orientation[j], with_deals, drift, trade_content[j])
                 gdp_share[i, j] = (members_gdp - inn[i, j] * gdp[i]) / total_gdp
             else:
                 character[i, j] = orientation[j]
@@ -116,6 +116,7 @@ def membership_values(
     market_us, market_china, market_members, trade_content, depth, us_agreement, us_deal, includes_us,
     preference, economic_lean, lcd,
     preferences_risk, mfn_access_risk, lcd_appeal, economic_share, political_weight, us_demand, weights,
+    exports_gdp, state_exports, free_zone, lobby_scale,
 ):  # fmt: skip
     """Every state's utility of membership of every institution (n, k), each term's weighted
     contribution and the raw terms (6, n, k): the six terms of sim/decision.py, weighted (cost
@@ -146,6 +147,7 @@ def membership_values(
                 + market_china[j] * share_china[i]
                 + market_members[j] * members_market[i, j]
             )
+            pull = rules.influence(lobby_stake, o)
             if includes_us[j]:
                 coercion = (
                     0.0
@@ -156,10 +158,18 @@ def membership_values(
             else:
                 coercion = rules.coercion_bloc(share_us[i], o, at_risk)
                 weight = rules.political_weight(members_gdp[i, j], political_weight)
+                pull += rules.bloc_lobby(
+                    members_market[i, j],
+                    exports_gdp[i],
+                    state_exports[i],
+                    free_zone[i],
+                    lobby_scale,
+                    trade_content[j],
+                )
             terms = (
                 rules.econ_gain(market, trade_content[j], aid[i, j]),
                 coercion,
-                rules.influence(lobby_stake, o),
+                pull,
                 rules.ideology_affinity(
                     economic[i], contestation[i], o, economic_lean[j], economic_share,
                     lcd_appeal if lcd[j] else 0.0, weight,

@@ -125,6 +125,8 @@ class TradeBlocsModel(mesa.Model):
         self._spells: list[dict] = []
         self._open_spell: dict[tuple[str, str], dict] = {}
         self.us_approved: dict[tuple[str, str], int] = {}
+        #: (state, US deal) -> the step it was signed: a deal signed before the template must be amended
+        self.signed_at: dict[tuple[str, str], int] = {}
         self.us_demand = 0.0
         #: (self._version, set above) counts changes to anything the values of membership read
         #: (model.values); the values and the quarter's choices are recomputed only when it moves
@@ -385,6 +387,8 @@ class TradeBlocsModel(mesa.Model):
                 "end": "",
             }
             self.since[i, j] = self.steps_done
+            if status == "signed":
+                self.signed_at[key] = self.steps_done
         flags = self.cols.column_flags[j]  # preference, US deal, sponsored
         if flags[0] or (flags[1] and "in_force" in (old, status)) or (flags[2] and self._sponsor_row[j] == i):
             self._version += 1  # access at risk, preferences at risk or a sponsor's aid may move
@@ -468,6 +472,7 @@ class TradeBlocsModel(mesa.Model):
             self.bilateral(),
             np.array([bool(i.members) for i in self.insts.values()]),
             self.cols.orientation, self.p.bloc_drift, self.gdp, self._same_sub, self._n_sub,
+            self.cols.catalogue.trade_content,
         )  # fmt: skip
         self._peers, self._market, self._character, self._gdp_share, self._neighbour_deals = seen
         self.capacity = self.sponsor_capacity()
@@ -522,7 +527,7 @@ class TradeBlocsModel(mesa.Model):
                 cat.economic_lean, cat.lcd,
                 us_policy.preferences_at_risk(now, upcoming, p.atpdea_horizon, p.certification_threat),
                 p.mfn_access_risk, p.lcd_appeal, p.economic_share, p.political_weight, self.us_demand,
-                self._weights,
+                self._weights, self.exports_gdp, self.state_exports, self.free_zone, p.lobby_scale,
             )  # fmt: skip
             self._values_memo = (key, (value, contrib, raw))
         return self._values_memo[1][:2]
@@ -806,6 +811,16 @@ class TradeBlocsModel(mesa.Model):
         rate, conditions = self.policy.congress[min(self.steps_done, len(self.policy.congress) - 1)]
         concern = self.tables.concern(state.iso3, self.calendar.year(self.steps_done))
         return rules.congress_hazard(rate, conditions * self.p.template_strictness, concern)
+
+    def amended_to_template(self, state: LatinState, iid: str) -> bool:
+        """Whether a signed deal may go to a vote as far as the May 2007 template goes
+        (us_policy.amended_to_template)."""
+        t = min(self.steps_done, len(self.policy.template_since) - 1)
+        signed = self.signed_at.get((state.iso3, iid), -1)
+        return us_policy.amended_to_template(
+            signed, self.policy.template_since[t], self.steps_done, self.calendar.steps_per_year,
+            self.p.min_ratification_years,
+        )  # fmt: skip
 
     def bring_into_force(self) -> None:
         """Agreements ratified at home and approved by Congress enter into force after a lag."""

@@ -96,8 +96,9 @@ PARAMETER_SPECS: dict[str, Spec] = {
                            "years before expiry at which lapse risk starts to bite", open_below=True),
     "certification_threat": Spec(0.3, UNIT, (0.0, 0.6), "Decertification threat",
                                  "standing threat of decertification to a preference holder"),
-    "bloc_drift": Spec(0.5, UNIT, (0.0, 1.0), "Bloc drift",
-                       "how far the other members' US deals pull a bloc's character toward the US",
+    "bloc_drift": Spec(0.5, SCALE, (0.0, 6.0), "Bloc drift",
+                       "how far the other members' US deals pull a bloc's character toward the US, "
+                       "per unit of trade the bloc frees (above 1/content, half the partners can do it)",
                        calibrate=True),
     "exit_cost": Spec(0.5, SCALE, (0.0, 2.0), "Exit cost",
                       "extra cost of leaving an institution one is in", calibrate=True),

@@ -53,3 +53,16 @@ def congress_votes_on_trade(year: int, month: int) -> bool:
     election year (every even year): a vote is put off until after the election, as with
     CAFTA-DR in 2004 and Peru's agreement in 2006 (Kat 2022). ``month`` is 1-12."""
     return year % 2 == 1 or month < 7
+
+
+def amended_to_template(
+    signed_step: int, template_since: int | None, step: int, steps_per_year: int, min_years: float
+) -> bool:
+    """A deal signed before the Congress applied the May 2007 template goes to a vote only once
+    amended to it, and the amendment ratified by the partner's legislature (Peru's two addenda
+    on labour and the environment, Kat 2022): the legislature's time, counted from when the
+    template began to apply. A deal signed under the template, or voted on without it, needs
+    none."""
+    if template_since is None or signed_step >= template_since:
+        return True
+    return step - template_since >= round(min_years * steps_per_year)

@@ -53,6 +53,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "                    and vote < rules.per_step(m.congress_hazard(state), spy)",
         "                    and m.random.random() < rules.per_step(m.congress_hazard(state), spy)",
     ),
+    "a deal signed before the template is amended before the vote": (
+        "sim/agents.py",
+        "                    and m.amended_to_template(state, iid)",
+        "                    and True",
+    ),
     "a second US deal adds no US access": (
         "sim/decision.py",
         "    return 0.0 if bound_elsewhere else stake",
@@ -95,8 +100,23 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "partners' US deals change what a bloc is": (
         "sim/decision.py",
-        "    return orientation + drift * others_with_us_deals * (1.0 - orientation)",
-        "    return orientation",
+        "    pull = drift * trade_content * others_with_us_deals",
+        "    pull = 0.0",
+    ),
+    "partners' US deals matter as far as the bloc frees trade": (
+        "sim/decision.py",
+        "    pull = drift * trade_content * others_with_us_deals",
+        "    pull = drift * others_with_us_deals",
+    ),
+    "private exporters to a bloc's members are a lobby for it": (
+        "sim/decision.py",
+        "    return stake * trade_content",
+        "    return 0.0",
+    ),
+    "the model counts the bloc-market lobby": (
+        "sim/kernels.py",
+        "                pull += rules.bloc_lobby(",
+        "                pull += 0.0 * rules.bloc_lobby(",
     ),
     "political motive for accession": (
         "sim/decision.py",

@@ -29,6 +29,7 @@ def _aggregates(economic: list[float], contestation: list[float], member: int) -
         np.array([False]), np.array([False]), np.array([True]),
         scope, np.maximum(scope.sum(axis=0) - scope, 1.0), np.array(economic), np.array(contestation),
         np.zeros((n, n)), np.array([True]), np.array([-1.0]), 0.5, np.ones(n), np.zeros((n, n)), np.ones(n),
+        np.ones(1),
     )  # fmt: skip
     return peers
 
@@ -51,7 +52,17 @@ def test_the_values_of_membership_are_the_rules_of_decision_cell_by_cell(model):
             i, j = s.index, model.cols.col[iid]
             o = model.character(s, inst)
             bound = iid in deals and bool(in_force - {iid})
-            assert raw["influence"] == pytest.approx(d.influence(d.new_us_access(s.lobby, bound), o))
+            pull = d.influence(d.new_us_access(s.lobby, bound), o)
+            if not inst.includes_us:  # the lobby of the members' market
+                pull += d.bloc_lobby(
+                    model._market[i, j],
+                    model.exports_gdp[i],
+                    model.state_exports[i],
+                    model.free_zone[i],
+                    model.p.lobby_scale,
+                    model.cols.catalogue.trade_content[j],
+                )
+            assert raw["influence"] == pytest.approx(pull)
             assert raw["peer"] == pytest.approx(model.peers_in(s.iso3, iid))
             depth = inst.spec.depth + (model.us_demand if inst.kind == "us_agreement" else 0.0)
             assert raw["cost"] == pytest.approx(d.sovereignty_cost(depth, s.contestation, o))

@@ -146,6 +146,39 @@ def test_deals_before_congress_pass_together_in_one_vote(model):
     assert len(steps) == len(partners) and len(set(steps.values())) == 1
 
 
+def test_a_deal_signed_before_the_template_waits_for_its_amendment():
+    from tradeblocs.sim import us_policy
+
+    # template from step 16; the partner's legislature takes two quarters (0.5 y)
+    assert not us_policy.amended_to_template(10, 16, 17, 4, 0.5)
+    assert us_policy.amended_to_template(10, 16, 18, 4, 0.5)
+    assert us_policy.amended_to_template(17, 16, 17, 4, 0.5)  # signed under the template
+    assert us_policy.amended_to_template(10, None, 11, 4, 0.5)  # no template applies
+
+
+def test_in_the_model_congress_votes_on_an_old_deal_only_once_amended(model):
+    """A deal signed under a Congress without the template, voted on under one that applies
+    it: no approval before the partner's legislature has had time for the amendment."""
+    pol, cal = model.policy, model.calendar
+    start = next(k for k, since in enumerate(pol.template_since) if since is not None)
+    s = _requesters(model, "US_FTA", 1)[0]
+    model.steps_done = start - 2
+    model.set_status(s, "US_FTA", "signed", action="initial", log=False)
+    model.steps_done = start
+    model.p.template_strictness = 0.0
+    model.p.min_ratification_years = 1.0
+    for _ in range(cal.steps_per_year):
+        model.us.step()
+        assert (s.iso3, "US_FTA") not in model.us_approved
+        model.steps_done += 1
+    passed = False
+    for _ in range(20):
+        model.us.step()
+        passed = passed or (s.iso3, "US_FTA") in model.us_approved
+        model.steps_done += 1
+    assert passed
+
+
 # --- Hirschman's terms as he meant them --------------------------------------------------------
 
 
@@ -218,9 +251,66 @@ def test_in_the_model_an_oil_importer_gets_aid_and_an_exporter_none(model):
 
 def test_partners_us_deals_change_what_a_bloc_is():
     o = d.ORIENTATION["autonomist"]
-    assert d.bloc_character(o, 0.0, drift=0.8) == o
-    assert d.bloc_character(o, 0.5, drift=0.8) > o
-    assert d.bloc_character(o, 1.0, drift=1.0) == pytest.approx(1.0)
+    assert d.bloc_character(o, 0.0, drift=0.8, trade_content=1.0) == o
+    assert d.bloc_character(o, 0.5, drift=0.8, trade_content=1.0) > o
+    assert d.bloc_character(o, 1.0, drift=1.0, trade_content=1.0) == pytest.approx(1.0)
+    # half the partners with US deals can be enough: never beyond siding with the hegemon
+    assert d.bloc_character(o, 0.5, drift=4.0, trade_content=0.5) == pytest.approx(1.0)
+
+
+def test_partners_us_deals_matter_as_far_as_the_bloc_frees_trade():
+    """Through a free-trade area the partners' US deals reach every member; an aid pact that
+    frees no trade keeps its character whatever its members sign."""
+    o = d.ORIENTATION["counter_hegemonic"]
+    assert d.bloc_character(o, 0.5, drift=2.0, trade_content=0.0) == o
+    assert d.bloc_character(o, 0.5, drift=2.0, trade_content=0.6) > d.bloc_character(
+        o, 0.5, drift=2.0, trade_content=0.1
+    )
+
+
+@given(
+    o=st.sampled_from(sorted(d.ORIENTATION.values())),
+    share=st.floats(0.0, 1.0),
+    drift=st.floats(0.0, 6.0),
+    content=st.floats(0.0, 1.0),
+)
+def test_a_blocs_character_stays_between_its_model_and_the_hegemons(o, share, drift, content):
+    assert o <= d.bloc_character(o, share, drift, content) <= 1.0
+
+
+def test_private_exporters_to_a_blocs_members_pull_toward_it():
+    """Hirschman's influence effect for a regional market: private domestic exporters to the
+    members are a lobby for the bloc; state exporters and free-zone assembly are none; a forum
+    that frees no trade gives them no stake."""
+    private = d.bloc_lobby(0.3, 0.3, 0.0, 0.0, 5.0, 0.5)
+    assert private > 0
+    assert d.bloc_lobby(0.3, 0.3, 1.0, 0.0, 5.0, 0.5) == 0.0
+    assert d.bloc_lobby(0.3, 0.3, 0.0, 1.0, 5.0, 0.5) == 0.0
+    assert d.bloc_lobby(0.3, 0.3, 0.0, 0.0, 5.0, 0.0) == 0.0
+    assert d.bloc_lobby(0.1, 0.3, 0.0, 0.0, 5.0, 0.5) < private
+
+
+def test_in_the_model_a_blocs_market_lobby_pulls_toward_the_bloc(model):
+    """The same state values a bloc whose members buy its exports more when those exporters
+    are private firms than when the state exports itself."""
+    model._refresh()
+    content = model.cols.catalogue.trade_content
+    bloc = max(
+        (i for i in model.insts.values() if i.kind == "bloc" and i.members),
+        key=lambda i: content[model.cols.col[i.id]],
+    )
+    member = max(
+        (model.by_iso[c] for c in bloc.scope),
+        key=lambda s: model._market[s.index, model.cols.col[bloc.id]],
+    )
+    i = member.index
+    model.state_exports[i], model.free_zone[i] = 0.0, 0.0
+    model._refresh()
+    private = model.raw_terms(member, bloc.id)["influence"]
+    model.state_exports[i] = 1.0
+    model._refresh()
+    state_run = model.raw_terms(member, bloc.id)["influence"]
+    assert private > state_run
 
 
 def test_a_contesting_member_values_its_bloc_less_once_its_partners_conclude_us_deals(model):
