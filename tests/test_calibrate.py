@@ -7,7 +7,9 @@ import subprocess
 import sys
 
 import pandas as pd
-from tradeblocs.analysis.calibrate import ABLATIONS, Objective, Window, loss, seeds_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tradeblocs.analysis.calibrate import ABLATIONS, Objective, Window, loss, refine, seeds_for
 from tradeblocs.analysis.history import history_as_run
 from tradeblocs.analysis.score import quick_fit
 from tradeblocs.sim import load_scenario
@@ -69,6 +71,8 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
             "1",
             "--workers",
             "1",
+            "--refine",
+            "1",
             "--out",
             str(out),
             "--report-dir",
@@ -83,6 +87,7 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
     header = text.splitlines()[:6]
     assert text.startswith("# Calibrated baseline") and "agent-chosen events within 1 y" in header[2]
     assert any("paths" in line for line in header) and any("F1" in line for line in header)
+    assert "refined up to 1 rounds" in header[1]
     sc = load_scenario(out)
     assert sc.name == "cal"
     abl = pd.read_csv(rep / "ablations.csv")
@@ -92,3 +97,32 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
     hold = pd.read_csv(rep / "holdout.csv")
     assert hold["model"].str.contains("out of sample 2010-2016").any()
     assert (rep / "REPORT.md").exists()
+
+
+def _bowl(centre: dict[str, float]):
+    """A loss flat in steps of 0.05 (as a fixed-seed fit is between events), lowest at ``centre``."""
+    names = list(centre)
+    return lambda x: sum(round(abs(float(v) - centre[n]) / 0.05) for n, v in zip(names, x, strict=True))
+
+
+def test_refine_settles_a_point_near_the_best_and_reports_its_loss():
+    bounds = {"a": (0.0, 4.0), "b": (0.0, 1.0)}
+    func = _bowl({"a": 2.6, "b": 0.3})
+    start = {"a": 0.5, "b": 0.9}
+    params, best, evals = refine(func, start, rounds=4, bounds=bounds)
+    assert best < func([0.5, 0.9]) and best == func([params["a"], params["b"]])
+    assert abs(params["a"] - 2.6) < 0.3 and abs(params["b"] - 0.3) < 0.1
+    assert evals > 2 and refine(func, start, rounds=4, bounds=bounds) == (params, best, evals)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    centre=st.tuples(st.floats(0.0, 4.0), st.floats(0.0, 1.0)),
+    start=st.tuples(st.floats(0.0, 4.0), st.floats(0.0, 1.0)),
+)
+def test_refine_never_makes_the_loss_worse_nor_leaves_the_bounds(centre, start):
+    bounds = {"a": (0.0, 4.0), "b": (0.0, 1.0)}
+    func = _bowl({"a": centre[0], "b": centre[1]})
+    params, best, _ = refine(func, {"a": start[0], "b": start[1]}, rounds=2, bounds=bounds)
+    assert best <= func(list(start))
+    assert all(bounds[n][0] <= v <= bounds[n][1] for n, v in params.items())
