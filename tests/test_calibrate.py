@@ -73,6 +73,8 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
             "1",
             "--refine",
             "1",
+            "--start",
+            "baseline_calibrated",
             "--out",
             str(out),
             "--report-dir",
@@ -87,7 +89,7 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
     header = text.splitlines()[:6]
     assert text.startswith("# Calibrated baseline") and "agent-chosen events within 1 y" in header[2]
     assert any("paths" in line for line in header) and any("F1" in line for line in header)
-    assert "refined up to 1 rounds" in header[1]
+    assert "started from baseline_calibrated" in header[1] and "refined up to 1 rounds" in header[1]
     sc = load_scenario(out)
     assert sc.name == "cal"
     abl = pd.read_csv(rep / "ablations.csv")
