@@ -98,7 +98,7 @@ PARAMETER_SPECS: dict[str, Spec] = {
                                  "standing threat of decertification to a preference holder"),
     "bloc_drift": Spec(0.5, SCALE, (0.0, 6.0), "Bloc drift",
                        "how far the other members' US deals pull a bloc's character toward the US, "
-                       "per unit of trade the bloc frees (above 1/content, half the partners can do it)",
+                       "per unit of the trade it frees (at 2/content half the partners tip it fully)",
                        calibrate=True),
     "exit_cost": Spec(0.5, SCALE, (0.0, 2.0), "Exit cost",
                       "extra cost of leaving an institution one is in", calibrate=True),
