@@ -211,11 +211,11 @@ def calibrate(
     resume: bool = False,
     warm_start: bool = True,
     refine_rounds: int = 0,
-    start: Scenario | None = None,
+    start_from: Scenario | None = None,
 ) -> tuple[dict, dict, float]:
     """Differential evolution over ``BOUNDS``; returns (parameters, fit, seconds).
 
-    With ``warm_start`` the scenario's own parameters (or ``start``'s) join the first
+    With ``warm_start`` the scenario's own parameters (or ``start_from``'s) join the first
     population; without it the search starts from a Latin hypercube alone (the out-of-sample
     search: the scenario's numbers may have seen the years held out).
 
@@ -234,7 +234,7 @@ def calibrate(
     win = window or Window()
     obj = Objective(scenario, seeds_for(scenario.seed, n_seeds), names, win)
     workers = workers or os.cpu_count() or 1
-    x0 = np.array([getattr((start or scenario).parameters, n) for n in names])
+    x0 = np.array([getattr((start_from or scenario).parameters, n) for n in names])
     bounds = [BOUNDS[n] for n in names]
     x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
     meta = {"scenario_hash": scenario.content_hash(), "seeds": n_seeds, "names": names,
@@ -530,7 +530,7 @@ def main(args: argparse.Namespace) -> int:
 def _main(args: argparse.Namespace) -> int:
     path = resolve_path(args.scenario)
     sc = load_scenario(path)
-    start = load_scenario(args.start) if args.start else None  # read before --out may replace it
+    start_from = load_scenario(args.start) if args.start else None  # read before --out replaces it
     out = None if args.tables_only else output_path(args, sc)
     args.report_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"# Calibration of {sc.name}", ""]
@@ -538,7 +538,7 @@ def _main(args: argparse.Namespace) -> int:
         params, fit, secs = calibrate(sc, args.seeds, args.maxiter, args.popsize, args.workers,
                                       checkpoint=args.report_dir / "checkpoint-full.json",
                                       resume=args.resume, refine_rounds=args.refine,
-                                      start=start)  # fmt: skip
+                                      start_from=start_from)  # fmt: skip
         out.parent.mkdir(parents=True, exist_ok=True)
         write_calibrated(
             path,
@@ -547,7 +547,7 @@ def _main(args: argparse.Namespace) -> int:
             out,
             f"{args.seeds} seeds, differential evolution {args.maxiter} generations x "
             f"{args.popsize * len(BOUNDS)}"
-            + (f", started from {start.name}" if start else "")
+            + (f", started from {start_from.name}" if start_from else "")
             + (f", refined up to {args.refine} rounds" if args.refine else "")
             + f", {secs / 60:.1f} min",
         )
