@@ -341,7 +341,7 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
     try:
         from tradeblocs.analysis.fig_fit import fit_figure
         from tradeblocs.analysis.figures import save_figure
-        from tradeblocs.analysis.score import path_steps_table, path_summary, score_run
+        from tradeblocs.analysis.score import INTERVAL, path_steps_table, path_summary, score_run
     except ImportError:
         return '<p class="note">No score available: the scoring module is not installed.</p>'
     try:
@@ -376,12 +376,13 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
     paths = result.get("paths")
     if isinstance(paths, pd.DataFrame) and not paths.empty:
         shown = paths.rename(columns={"hit_share": "share of seeds"})[
-            ["title", "steps", "from", "to", "share of seeds"]
+            ["title", "steps", "from", "to", "share of seeds", "low", "high"]
         ]
         out_html.append(
             "<p>Documented paths (analysis/data/documented_paths.csv, each step a sourced "
             "event of the record): the share of seeds in which every step of the path is "
-            f"reproduced within a year by the agents' own choice: {html.escape(path_summary(paths))}."
+            "reproduced within a year by the agents' own choice, with its Wilson interval (low, "
+            f"high; {100 * INTERVAL:.0f}%): {html.escape(path_summary(paths))}."
             "</p>" + frame_html(shown)
         )
         if isinstance(events, pd.DataFrame):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tradeblocs.analysis.history import history_as_run, history_spells, load_history, load_paths
 from tradeblocs.analysis.score import (
     CHOSEN,
@@ -201,3 +203,42 @@ def test_path_summary_counts_paths_against_the_issue_targets():
     assert path_summary(paths) == (
         "3 of 6 documented paths reproduced in at least half of the seeds, 2 in three seeds of four"
     )
+
+
+def test_path_summary_counts_the_paths_whose_whole_interval_is_under_half():
+    from tradeblocs.analysis.score import path_summary
+
+    paths = pd.DataFrame({"hit_share": [0.6, 0.3, 0.0], "low": [0.4, 0.16, 0.0], "high": [0.77, 0.48, 0.12]})
+    assert path_summary(paths).endswith("; 2 clearly under half (the whole 90% interval below it)")
+
+
+def test_share_interval_is_wilson_and_narrows_with_more_seeds():
+    from tradeblocs.analysis.score import share_interval
+
+    low, high = share_interval(6, 20)
+    assert low < 0.3 < high < 0.5  # 6 of 20 is clearly under half at 90%
+    low100, high100 = share_interval(30, 100)
+    assert low < low100 < 0.3 < high100 < high
+    assert share_interval(0, 20)[0] == 0.0 and share_interval(20, 20)[1] == 1.0
+    assert all(math.isnan(v) for v in share_interval(0, 0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=2, max_size=30))
+def test_seed_interval_brackets_the_mean_and_is_reproducible(per_seed):
+    from tradeblocs.analysis.score import seed_interval
+
+    low, high = seed_interval(per_seed)
+    mean = sum(per_seed) / len(per_seed)
+    assert min(per_seed) - 1e-9 <= low <= mean + 1e-9 <= high + 2e-9 <= max(per_seed) + 3e-9
+    assert seed_interval(per_seed) == (low, high)
+
+
+def test_the_headline_of_several_seeds_carries_its_interval():
+    fit = {"hit_share": 0.72, "hit_share_low": 0.68, "hit_share_high": 0.75, "events": 100,
+           "timing_median": 0.5, "paths": 0.5, "lcd_hit_share": 1.0, "lcd_events": 29,
+           "starting_statuses": 15, "forced_events": 4, "f1": 0.9, "accuracy": 0.98,
+           "f1_2016": 0.97, "missed": 10, "off": 17, "spurious": 15}  # fmt: skip
+    assert headline(fit).startswith("fit: 72% (90% interval over seeds 68-75%) of 100 documented")
+    del fit["hit_share_low"], fit["hit_share_high"]
+    assert headline(fit).startswith("fit: 72% of 100 documented")
