@@ -111,7 +111,7 @@ class Objective:
 
 
 #: weights of the calibration objective: timing likelihood, documented paths, end-of-window F1
-LOSS_WEIGHTS = {"timing_likelihood": 0.45, "paths": 0.25, "f1_2016": 0.3}
+LOSS_WEIGHTS = {"timing_likelihood": 0.5, "paths": 0.4, "f1_2016": 0.1}
 #: what each simulated event with no documented counterpart costs the objective
 SPURIOUS_CHARGE = 0.002
 
