@@ -97,3 +97,36 @@ def fit_figure(events: pd.DataFrame, seeds: int) -> Figure:
         "and forced events are drawn but not scored."
     )
     return Figure("fit-events", title, caption, fig)
+
+
+def paths_figure(paths: pd.DataFrame) -> Figure:
+    """One row per documented path (``analysis.score.path_table``): the share of seeds that
+    reproduce every step within a year, with its Wilson interval, against the issue's two bars
+    (half the seeds, three of four). A 20-seed share is a rough figure; the interval says how
+    rough, so a path under the bar by noise reads differently from one never seen."""
+    p = paths.dropna(subset=["hit_share"]).reset_index(drop=True)
+    title = "Documented paths reproduced step by step"
+    with style():
+        fig = new_figure(9, max(3.5, 0.26 * len(p) + 1.4), title)
+        ax = fig.subplots()
+        cmap = colormaps[CMAP]
+        y = np.arange(len(p))
+        ax.hlines(y, p["low"], p["high"], color="0.55", linewidth=2.2, zorder=2)
+        ax.scatter(p["hit_share"], y, c=cmap(p["hit_share"].to_numpy()), s=52, edgecolors="0.2",
+                   linewidths=0.5, zorder=3)  # fmt: skip
+        for bar, label in ((0.5, "half the seeds"), (0.75, "three of four")):
+            ax.axvline(bar, color="0.3", linestyle="--", linewidth=0.8, zorder=1)
+            ax.text(bar, -0.9, label, ha="center", va="bottom", fontsize=7, color="0.3")
+        ax.set_yticks(y, p["path"].str.replace("_", " "), fontsize=8)
+        ax.set_ylim(len(p) - 0.5, -1.2)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_xlabel("share of seeds reproducing every step within a year (bar: 90% interval)")
+        ax.grid(axis="x", color="0.92", linewidth=0.6)
+        ax.set_axisbelow(True)
+    half, most = int((p["hit_share"] >= 0.5).sum()), int((p["hit_share"] >= 0.75).sum())
+    clear = int((p["high"] < 0.5).sum())
+    caption = (
+        f"{half} of {len(p)} documented paths reproduced in at least half of the seeds, {most} in "
+        f"three of four; for {clear} even the top of the interval is under half."
+    )
+    return Figure("fit-paths", title, caption, fig)

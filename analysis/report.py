@@ -337,9 +337,10 @@ def anachronisms_html(base: RunSet, others: list[RunSet]) -> str:
 def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int = 0) -> str:
     """The honest fit against the documented history (all seeds), if it can be had: the
     headline, the per-event figure (saved beside ``out``), the documented paths with their hit
-    rates, and in a folded appendix the per-event, per-pair and per-seed tables."""
+    rates, intervals and figure (the next number), and in a folded appendix the per-event,
+    per-pair and per-seed tables."""
     try:
-        from tradeblocs.analysis.fig_fit import fit_figure
+        from tradeblocs.analysis.fig_fit import fit_figure, paths_figure
         from tradeblocs.analysis.figures import save_figure
         from tradeblocs.analysis.score import INTERVAL, path_steps_table, path_summary, score_run
     except ImportError:
@@ -385,6 +386,15 @@ def fit_html(base: RunSet, out: Path | None = None, dpi: int = 150, number: int 
             f"high; {100 * INTERVAL:.0f}%): {html.escape(path_summary(paths))}."
             "</p>" + frame_html(shown)
         )
+        if out is not None:
+            try:
+                saved = save_figure(paths_figure(paths), out.parent, out.stem, dpi)
+                out_html.append(figure_html(saved, number + 1))
+            except Exception as e:  # a broken figure must not cost the tables
+                out_html.append(
+                    f'<p class="error">The paths figure could not be made: '
+                    f"{html.escape(type(e).__name__)}: {html.escape(str(e))}</p>"
+                )
         if isinstance(events, pd.DataFrame):
             out_html.append(details("Steps of each path, with each step's share of seeds",
                                     frame_html(path_steps_table(events))))  # fmt: skip

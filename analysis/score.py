@@ -511,7 +511,7 @@ def median_text(m: float) -> str:
 
 
 def _interval_text(fit: dict) -> str:
-    """`` (90% over seeds 69-75%)`` when the fit is over several seeds."""
+    """`` (90% interval over seeds 68-75%)`` when the fit is over several seeds."""
     if "hit_share_low" not in fit or fit["hit_share_low"] != fit["hit_share_low"]:
         return ""
     return (f" ({100 * INTERVAL:.0f}% interval over seeds {100 * fit['hit_share_low']:.0f}-"

@@ -45,7 +45,7 @@ def figures() -> None:
 
     matplotlib.use("Agg")
     from tradeblocs.analysis.fig_data import load_run_set
-    from tradeblocs.analysis.fig_fit import fit_figure
+    from tradeblocs.analysis.fig_fit import fit_figure, paths_figure
     from tradeblocs.analysis.fig_forecast import forecast_figure
     from tradeblocs.analysis.fig_timeline import timeline_figure
     from tradeblocs.analysis.fig_why import why_figure
@@ -67,6 +67,7 @@ def figures() -> None:
             ("fig-why.png", why_figure(base), 807),
             ("fig-course-compare.png", course_compare_figure(base, [cf]), 1100),
             ("fig-fit-events.png", fit_figure(fit["events"], len(MANY)), 1100),
+            ("fig-fit-paths.png", paths_figure(fit["paths"]), 900),
             ("fig-forecast.png", forecast_figure(load_run_set(runs / "forecast")), 1100),
         ):
             saved = save_figure(fig, runs / "figs", "docs", dpi=90)

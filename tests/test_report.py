@@ -13,7 +13,7 @@ from scipy import stats
 from tradeblocs.analysis import cli
 from tradeblocs.analysis.report import SECTIONS
 
-FIGURES = ("timeline", "hemisphere", "why", "peru", "course", "fit-events")
+FIGURES = ("timeline", "hemisphere", "why", "peru", "course", "fit-events", "fit-paths")
 STEPS = "20"  # 2003Q1-2007Q4: enough for requests, signatures and ALBA's founding
 
 
