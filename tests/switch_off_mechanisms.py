@@ -7,14 +7,20 @@ Each switch replaces one line of the model's code by the line that drops the mec
 the mechanism tests (``tests/test_mechanisms.py``, ``tests/test_decision.py``,
 ``tests/test_model.py``, ``tests/test_kernels.py``) and puts the line back, whatever happens.
 A mechanism whose switch leaves every test passing is reported, and the script exits non-zero.
-Not collected by pytest (its name does not start with ``test_``): it edits the source tree
-while it runs, so edit nothing else meanwhile.
+Not collected by pytest (its name does not start with ``test_``).
+
+It switches lines in a temporary copy of the code and tests, imported ahead of the installed
+package, never in the working tree: a commit made while it runs cannot pick up a switched-off
+mechanism (one did, when the script still edited the tree in place).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,20 +224,48 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def run_switch(name: str) -> bool:
-    """True when some test fails with ``name`` switched off."""
+#: the folders pyproject.toml's package-dir maps into the ``tradeblocs`` package
+PACKAGE_DIRS = ("sim", "analysis", "scenarios")
+
+
+def copy_tree(tmp: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the code and the tests in ``tmp``, and the environment that imports it: an
+    import root whose ``tradeblocs`` maps the copied folders as package-dir does, put on
+    PYTHONPATH ahead of the installed (editable) package. Checks that the copy is what imports."""
+    tree, root = tmp / "tree", tmp / "import" / "tradeblocs"
+    for d in (*PACKAGE_DIRS, "tests"):
+        shutil.copytree(ROOT / d, tree / d, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    root.mkdir(parents=True)
+    for d in PACKAGE_DIRS:
+        (root / d).symlink_to(tree / d, target_is_directory=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root.parent), os.environ.get("PYTHONPATH", "")])}
+    where = subprocess.run([sys.executable, "-c", "import tradeblocs.sim.decision as d; print(d.__file__)"],
+                           cwd=tree, env=env, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    if not Path(where.strip()).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"the copy in {tree} is not what imports (got {where.strip()}); nothing switched")
+    return tree, env
+
+
+def tests_fail(tree: Path, env: dict[str, str]) -> bool:
+    """Whether the mechanism tests fail in the copy ``tree`` as it stands."""
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
+                       cwd=tree, env=env, capture_output=True, text=True)  # fmt: skip
+    return r.returncode != 0
+
+
+def run_switch(name: str, tree: Path, env: dict[str, str]) -> bool:
+    """True when some test fails with ``name`` switched off in the copy ``tree``."""
     rel, on, off = SWITCHES[name]
-    path = ROOT / rel
+    path = tree / rel
     text = path.read_text(encoding="utf-8")
     if text.count(on) != 1:
         raise SystemExit(f"{name}: the line to switch is not found once in {rel}: {on.strip()}")
     try:
         path.write_text(text.replace(on, off), encoding="utf-8")
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
-                           cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+        return tests_fail(tree, env)
     finally:
         path.write_text(text, encoding="utf-8")
-    return r.returncode != 0
 
 
 def main(names: list[str]) -> int:
@@ -239,9 +273,16 @@ def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in SWITCHES]
     if unknown:
         raise SystemExit(f"unknown mechanism(s): {unknown}; known: {list(SWITCHES)}")
+    with tempfile.TemporaryDirectory(prefix="tradeblocs-switch-") as tmp:
+        return _switch_all(names, *copy_tree(Path(tmp)))
+
+
+def _switch_all(names: list[str], tree: Path, env: dict[str, str]) -> int:
+    if tests_fail(tree, env):  # a failure for any other reason would pass for a caught switch
+        raise SystemExit(f"the mechanism tests fail in the copy {tree} with nothing switched off")
     silent = []
     for name in names:
-        caught = run_switch(name)
+        caught = run_switch(name, tree, env)
         print(f"{'a test fails' if caught else 'NO TEST FAILS'}: {name} switched off")
         if not caught:
             silent.append(name)
