@@ -15,7 +15,7 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
 from .figures import Figure, new_figure, style
-from .score import CHOSEN, FORCED, LCD, WINDOW_YEARS
+from .score import CHOSEN, FORCED, LCD, WINDOW_YEARS, path_summary
 
 #: colour scale of the hit share: red (never) through yellow to green (every seed)
 CMAP = "RdYlGn"
@@ -123,10 +123,4 @@ def paths_figure(paths: pd.DataFrame) -> Figure:
         ax.set_xlabel("share of seeds reproducing every step within a year (bar: 90% interval)")
         ax.grid(axis="x", color="0.92", linewidth=0.6)
         ax.set_axisbelow(True)
-    half, most = int((p["hit_share"] >= 0.5).sum()), int((p["hit_share"] >= 0.75).sum())
-    clear = int((p["high"] < 0.5).sum())
-    caption = (
-        f"{half} of {len(p)} documented paths reproduced in at least half of the seeds, {most} in "
-        f"three of four; for {clear} even the top of the interval is under half."
-    )
-    return Figure("fit-paths", title, caption, fig)
+    return Figure("fit-paths", title, f"{path_summary(p)}.", fig)

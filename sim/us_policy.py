@@ -3,6 +3,8 @@ bite, when Congress approves and when a deal enters into force. Pure functions."
 
 from __future__ import annotations
 
+from .moves import legislature_has_had_time
+
 
 def willing_partner(contestation: float, max_contestation: float) -> bool:
     """The US negotiates only with a government that does not contest it beyond a limit."""
@@ -65,4 +67,4 @@ def amended_to_template(
     none."""
     if template_since is None or signed_step >= template_since:
         return True
-    return step - template_since >= round(min_years * steps_per_year)
+    return bool(legislature_has_had_time(step - template_since, steps_per_year, min_years))
