@@ -625,7 +625,7 @@ def seed_interval(per_seed: list[float], confidence: float = INTERVAL) -> tuple[
 
 def share_interval(hits: int, n: int, confidence: float = INTERVAL) -> tuple[float, float]:
     """Wilson interval for a share of seeds (a path's or an event's hit rate): with 20 seeds a
-    path seen in 30% of them may well be one seen in half."""
+    path seen in 40% of them may well be one seen in half, one seen in 30% hardly."""
     from scipy.stats import binomtest
 
     if n == 0:
