@@ -19,7 +19,8 @@ knows:
                 government that contests it.
 
 The rest of the theory sits here too: what a bloc is as its members conclude US deals, the
-political motive of accession, the US Congress's partner-by-partner hazard. A government then
+political motive of accession, what leaving a bloc costs, the US Congress's partner-by-partner
+hazard. A government then
 picks among its options, or stays put, by a seeded logit choice.
 """
 
@@ -201,6 +202,19 @@ def sovereignty_cost(depth: float, contestation: float, orientation: float = 1.0
     to Washington's rules costs a contesting government up to twice as much, while pooling
     sovereignty in a bloc built against it (orientation -1) costs it no more than anyone."""
     return depth * (1.0 + contestation * (1.0 + orientation) / 2.0)
+
+
+# --- leaving ---------------------------------------------------------------------------------
+
+
+@rule
+def exit_cost(base: float, per_trade: float, members_share: float, trade_content: float) -> float:
+    """What leaving a bloc costs a member: a fixed price, plus the trade with the other members
+    that the bloc frees and the state would lose (its share of exports sold to them, times the
+    bloc's trade content). Hirschman's asymmetry applied to a bloc's own market: the more a
+    state sells to its partners, the dearer exit (Bolivia's soy sales to Colombia and Peru, a
+    seventh of its exports, against the few per cent Venezuela sold them in 2006)."""
+    return base + per_trade * members_share * trade_content
 
 
 # --- taking part, or stopping without leaving ------------------------------------------------

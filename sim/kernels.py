@@ -190,16 +190,30 @@ def membership_values(
 
 
 @kernel
+def exit_costs(members_market, trade_content, bloc, base, per_trade):
+    """What leaving each institution costs each state (n, k): rules.exit_cost for a bloc, from
+    the state's exports to its members (``aggregates``); the fixed price anywhere else."""
+    n, k = members_market.shape
+    cost = np.full((n, k), base)
+    for i in range(n):
+        for j in range(k):
+            if bloc[j]:
+                cost[i, j] = rules.exit_cost(base, per_trade, members_market[i, j], trade_content[j])
+    return cost
+
+
+@kernel
 def exclusivity_cost(status, value, exclusive_held, exclusive_into, exit_cost):
     """What joining each institution would cost each state in memberships exclusive with it
-    (the pairs held -> joined): what they are worth to it, if positive, and the cost of leaving."""
+    (the pairs held -> joined): what they are worth to it, if positive, and the cost of leaving
+    them (``exit_cost``: exit_costs)."""
     n, k = status.shape
     conflict = np.zeros((n, k))
     for p in range(exclusive_held.shape[0]):
         e, j = exclusive_held[p], exclusive_into[p]
         for i in range(n):
             if status[i, e] != 0:
-                conflict[i, j] += max(0.0, value[i, e]) + exit_cost
+                conflict[i, j] += max(0.0, value[i, e]) + exit_cost[i, e]
     return conflict
 
 
@@ -210,9 +224,10 @@ def options(
     temperature,
 ):  # fmt: skip
     """The quarter's options of every state: its first and second move in each institution
-    (sim/moves.py's tables, -1 for none), their utilities (rules.MOVE_VALUE) laid out institution
-    by institution (n, 2k, -inf where none), and rules.logit_choice's cumulative probabilities
-    (staying first), the last open option and whether it has any."""
+    (sim/moves.py's tables, -1 for none), their utilities (rules.MOVE_VALUE, each cell's
+    ``exit_cost`` from exit_costs) laid out institution by institution (n, 2k, -inf where none),
+    and rules.logit_choice's cumulative probabilities (staying first), the last open option and
+    whether it has any."""
     n, k = status.shape
     conflict = exclusivity_cost(status, value, exclusive_held, exclusive_into, exit_cost)
     first = np.full((n, k), -1)
@@ -236,7 +251,7 @@ def options(
                     u = (
                         coef_value[move] * value[i, j]
                         - coef_conflict[move] * conflict[i, j]
-                        - coef_exit[move] * exit_cost
+                        - coef_exit[move] * exit_cost[i, j]
                         + coef_committed[move] * stay
                     )
                     utils[i, 2 * j + slot] = u

@@ -143,6 +143,7 @@ class TradeBlocsModel(mesa.Model):
         self._requirements_memo: tuple = (None, None)
         self._links_memo: tuple = (None, None)
         self._coalition_memo: tuple = (None, None)
+        self._exit_memo: tuple = (None, None)
         #: (status version, requirement list -> which states hold it)
         self._holds_memo: tuple = (None, {})
         #: counts status changes (for what depends on statuses alone)
@@ -629,7 +630,7 @@ class TradeBlocsModel(mesa.Model):
         (first_table, second_table), available = self._move_tables_now()
         first, second, utils, cumulative, last, has = kernels.options(
             self.status, first_table, second_table, available, self._requirements_table(), value,
-            *self.cols.exclusive_pairs, self.p.exit_cost, *mv.COEFFICIENTS,
+            *self.cols.exclusive_pairs, self.exit_costs(), *mv.COEFFICIENTS,
             self.p.inertia, self.p.temperature,
         )  # fmt: skip
         # moves not yet open for the time they take: trade promotion authority's notice (a deal
@@ -727,10 +728,26 @@ class TradeBlocsModel(mesa.Model):
         """The institution's orientation toward the US as ``state`` sees it now."""
         return float(self._character[state.index, self.cols.col[inst.id]])
 
+    def exit_costs(self) -> np.ndarray:
+        """What leaving each institution costs each state now (n, k, kernels.exit_costs), from
+        its exports to the members as of the last refresh."""
+        key = (self._version, self.p.exit_cost, self.p.exit_trade)
+        if self._exit_memo[0] != key:
+            cost = kernels.exit_costs(
+                self._market, self.cols.catalogue.trade_content, self.cols.is_["bloc"],
+                self.p.exit_cost, self.p.exit_trade,
+            )  # fmt: skip
+            self._exit_memo = (key, cost)
+        return self._exit_memo[1]
+
+    def exit_cost(self, state: LatinState, iid: str) -> float:
+        """What leaving ``iid`` costs ``state`` now."""
+        return float(self.exit_costs()[state.index, self.cols.col[iid]])
+
     def conflict_cost(self, state: LatinState, iid: str) -> float:
         """What joining ``iid`` would cost ``state`` in memberships it is exclusive with."""
         value, _ = self.values()
-        cost = kernels.exclusivity_cost(self.status, value, *self.cols.exclusive_pairs, self.p.exit_cost)
+        cost = kernels.exclusivity_cost(self.status, value, *self.cols.exclusive_pairs, self.exit_costs())
         return float(cost[state.index, self.cols.col[iid]])
 
     def oil_bill(self) -> list[float]:

@@ -102,6 +102,10 @@ PARAMETER_SPECS: dict[str, Spec] = {
                        calibrate=True),
     "exit_cost": Spec(0.5, SCALE, (0.0, 2.0), "Exit cost",
                       "extra cost of leaving an institution one is in", calibrate=True),
+    "exit_trade": Spec(10.0, SCALE, (0.0, 20.0), "Exit cost per trade at stake",
+                       "extra cost of leaving a bloc per unit of exports sold to its members that "
+                       "it frees (at 10, a fifth of exports to a customs union adds one unit)",
+                       calibrate=True),
     "mfn_access_risk": Spec(0.3, UNIT, (0.0, 1.0), "Access at risk",
                             "share of access the US could withdraw from a state with neither deal "
                             "nor preferences", calibrate=True),

@@ -147,8 +147,13 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "joining costs what it is exclusive with": (
         "sim/kernels.py",
-        "                conflict[i, j] += max(0.0, value[i, e]) + exit_cost",
+        "                conflict[i, j] += max(0.0, value[i, e]) + exit_cost[i, e]",
         "                conflict[i, j] += 0.0",
+    ),
+    "leaving a bloc costs the trade at stake": (
+        "sim/decision.py",
+        "    return base + per_trade * members_share * trade_content",
+        "    return base",
     ),
     "leaving costs the exit cost": (
         "sim/decision.py",

@@ -87,6 +87,14 @@ def test_sovereignty_cost_is_felt_more_by_governments_that_contest_the_us():
     assert d.sovereignty_cost(0.4, 0.9) > d.sovereignty_cost(0.4, 0.3) > d.sovereignty_cost(0.4, 0.0)
 
 
+@given(st.floats(0, 2), st.floats(0, 20), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_exit_cost_is_the_fixed_price_plus_a_share_of_the_trade_at_stake(base, per_trade, a, b, content):
+    low, high = sorted((a, b))
+    assert d.exit_cost(base, per_trade, 0.0, content) == base
+    assert d.exit_cost(base, 0.0, high, content) == base
+    assert base <= d.exit_cost(base, per_trade, low, content) <= d.exit_cost(base, per_trade, high, content)
+
+
 def test_peer_pressure_is_the_share_of_peers_in():
     assert d.peer_pressure(0.0) == 0 and d.peer_pressure(0.75) == 0.75
 

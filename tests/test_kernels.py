@@ -81,7 +81,8 @@ def _one_state_options(status_code: int, value: float, held_exclusive: bool, can
     )  # fmt: skip
     return kernels.options(
         status, *tables, np.ones((1, 2), dtype=bool), np.ones((1, 2), dtype=bool), np.array([[value, 2.0]]),
-        np.array([1], dtype=np.int64), np.array([0], dtype=np.int64), 0.5, *mv.COEFFICIENTS, 1.0, 0.2,
+        np.array([1], dtype=np.int64), np.array([0], dtype=np.int64), np.full((1, 2), 0.5),
+        *mv.COEFFICIENTS, 1.0, 0.2,
     )  # fmt: skip
 
 
@@ -97,6 +98,15 @@ def test_leaving_costs_minus_the_value_of_staying_and_the_exit_cost():
     assert mv.MOVES[first[0, 0]][0] == "withdrew"
     assert utils[0, 0] == pytest.approx(-1.5 - 0.5)
     assert d.MOVE_VALUE["left"] == (-1.0, 0.0, 1.0, 0.0)
+
+
+def test_a_blocs_exit_cost_grows_with_the_exports_its_members_buy_and_nothing_else_does():
+    market = np.array([[0.15, 0.15, 0.15], [0.03, 0.03, 0.03]])
+    cost = kernels.exit_costs(market, np.array([0.5, 0.5, 0.0]), np.array([True, False, True]), 1.0, 10.0)
+    assert cost[0, 0] == pytest.approx(1.0 + 10.0 * 0.15 * 0.5)
+    assert cost[0, 0] > cost[1, 0] > 1.0  # the bigger seller to its partners pays more to leave
+    assert (cost[:, 1] == 1.0).all()  # not a bloc (a US deal): the fixed price
+    assert (cost[:, 2] == 1.0).all()  # a bloc that frees no trade (a forum): the fixed price
 
 
 def test_only_concluded_talks_can_be_signed_and_only_while_the_us_can_sign():
@@ -129,7 +139,8 @@ def test_every_open_move_has_a_finite_utility_and_every_closed_one_none(codes):
     )  # fmt: skip
     first, second, utils, cumulative, last, has = kernels.options(
         status, *tables, np.ones((2, 2), dtype=bool), np.ones((2, 2), dtype=bool), np.ones((2, 2)),
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0.5, *mv.COEFFICIENTS, 1.0, 0.2,
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.full((2, 2), 0.5),
+        *mv.COEFFICIENTS, 1.0, 0.2,
     )  # fmt: skip
     moves = np.stack([first, second], axis=2).reshape(2, -1)
     assert (np.isfinite(utils) == (moves != mv.NONE)).all()

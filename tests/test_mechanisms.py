@@ -326,7 +326,26 @@ def test_a_contesting_member_values_its_bloc_less_once_its_partners_conclude_us_
     after, _ = contester.value_of(can)
     assert after < before
     leave = next(o for o in contester.options() if o[0] == "left" and o[1] == "CAN")
-    assert leave[2] == pytest.approx(-after - model.p.exit_cost)
+    assert leave[2] == pytest.approx(-after - model.exit_cost(contester, "CAN"))
+
+
+def test_leaving_a_bloc_costs_more_the_more_a_member_sells_to_the_other_members(model):
+    """Exit is dear in proportion to the trade at stake: of the CAN's members, the one that
+    sells the largest share of its exports to the others pays the most to leave, by
+    ``exit_trade`` times that share times the trade the CAN frees; the fixed price alone when
+    ``exit_trade`` is 0."""
+    can = model.insts["CAN"]
+    j = model.cols.col["CAN"]
+    model._refresh()
+    members = sorted((model.by_iso[c] for c in can.members), key=lambda s: model._market[s.index, j])
+    low, high = members[0], members[-1]
+    assert model._market[high.index, j] > model._market[low.index, j]
+    assert model.exit_cost(high, "CAN") > model.exit_cost(low, "CAN") > model.p.exit_cost
+    extra = model.exit_cost(high, "CAN") - model.p.exit_cost
+    content = model.cols.catalogue.trade_content[j]
+    assert extra == pytest.approx(model.p.exit_trade * model._market[high.index, j] * content)
+    leave = next(o for o in high.options() if o[0] == "left" and o[1] == "CAN")
+    assert leave[2] == pytest.approx(-high.value_of(can)[0] - model.exit_cost(high, "CAN"))
 
 
 def test_a_bloc_with_much_of_the_regions_gdp_draws_applicants():
@@ -557,7 +576,8 @@ def test_signing_a_concluded_text_needs_a_positive_value_not_to_beat_inertia(mod
     signed = next(o for o in s.options() if o[0] == "signed")
     walk = next(o for o in s.options() if o[0] == "suspended_talks")
     assert signed[2] == pytest.approx(value + model.p.inertia)
-    assert walk[2] == pytest.approx(-value - model.p.exit_cost)
+    assert walk[2] == pytest.approx(-value - model.exit_cost(s, "US_FTA"))
+    assert model.exit_cost(s, "US_FTA") == model.p.exit_cost  # talks free no trade yet
 
 
 def test_a_date_before_the_start_falls_in_a_step_before_it(model):

@@ -105,7 +105,7 @@ def test_the_roles_are_those_declared() -> None:
     assert set(calibration_ranges()) == {
         "w_econ", "w_coercion", "w_influence", "w_ideology", "w_peer", "w_cost", "inertia",
         "lcd_appeal", "economic_share", "political_weight", "bloc_drift", "sponsor_aid", "exit_cost",
-        "mfn_access_risk", "us_accept_rate", "min_negotiation_years", "conclusion_rate",
+        "exit_trade", "mfn_access_risk", "us_accept_rate", "min_negotiation_years", "conclusion_rate",
         "template_strictness", "implementation_years", "founding_rate", "us_negotiating_capacity",
         "us_walkaway_rate", "min_ratification_years",
     }  # fmt: skip
