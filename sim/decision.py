@@ -20,8 +20,7 @@ knows:
 
 The rest of the theory sits here too: what a bloc is as its members conclude US deals, the
 political motive of accession, what leaving a bloc costs, the US Congress's partner-by-partner
-hazard. A government then
-picks among its options, or stays put, by a seeded logit choice.
+hazard. A government then picks among its options, or stays put, by a seeded logit choice.
 """
 
 from __future__ import annotations
