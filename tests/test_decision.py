@@ -95,6 +95,12 @@ def test_exit_cost_is_the_fixed_price_plus_a_share_of_the_trade_at_stake(base, p
     assert base <= d.exit_cost(base, per_trade, low, content) <= d.exit_cost(base, per_trade, high, content)
 
 
+def test_exit_from_a_bloc_a_member_sells_much_to_costs_more():
+    # a seventh of exports to partners in a bloc freeing half their trade, against a thirtieth
+    assert d.exit_cost(1.0, 10.0, 0.15, 0.5) == pytest.approx(1.75)
+    assert d.exit_cost(1.0, 10.0, 0.15, 0.5) > d.exit_cost(1.0, 10.0, 0.03, 0.5) > 1.0
+
+
 def test_peer_pressure_is_the_share_of_peers_in():
     assert d.peer_pressure(0.0) == 0 and d.peer_pressure(0.75) == 0.75
 
