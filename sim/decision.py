@@ -211,8 +211,8 @@ def exit_cost(base: float, per_trade: float, members_share: float, trade_content
     """What leaving a bloc costs a member: a fixed price, plus the trade with the other members
     that the bloc frees and the state would lose (its share of exports sold to them, times the
     bloc's trade content). Hirschman's asymmetry applied to a bloc's own market: the more a
-    state sells to its partners, the dearer exit (Bolivia's soy sales to Colombia and Peru, a
-    seventh of its exports, against the few per cent Venezuela sold them in 2006)."""
+    state sells to its partners, the dearer exit (in 2006 Bolivia sold a seventh of its exports
+    to its CAN partners, soy above all, and Venezuela three per cent)."""
     return base + per_trade * members_share * trade_content
 
 
