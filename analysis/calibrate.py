@@ -199,6 +199,16 @@ class _Pool:
                 self.ex.shutdown()
 
 
+def start_point(values: list[float], bounds: list[tuple[float, float]]) -> np.ndarray:
+    """A starting point for differential evolution: ``values`` clipped into ``bounds`` and kept
+    a hair (1e-9 of the range) inside them. SciPy rescales the start to [0, 1] and refuses it
+    if rounding puts a value that sits on a bound (a calibrated 0.1 on a range from 0.1) a hair
+    outside."""
+    lo, hi = np.array(bounds, dtype=float).T
+    margin = 1e-9 * (hi - lo)
+    return np.clip(np.asarray(values, dtype=float), lo + margin, hi - margin)
+
+
 def calibrate(
     scenario: Scenario,
     n_seeds: int = 20,
@@ -234,9 +244,8 @@ def calibrate(
     win = window or Window()
     obj = Objective(scenario, seeds_for(scenario.seed, n_seeds), names, win)
     workers = workers or os.cpu_count() or 1
-    x0 = np.array([getattr((start_from or scenario).parameters, n) for n in names])
     bounds = [BOUNDS[n] for n in names]
-    x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
+    x0 = start_point([getattr((start_from or scenario).parameters, n) for n in names], bounds)
     meta = {"scenario_hash": scenario.content_hash(), "seeds": n_seeds, "names": names,
             "window": [win.first_year, win.last_year], "popsize": popsize, "maxiter": maxiter}  # fmt: skip
     saved = _load_checkpoint(checkpoint, meta) if resume and checkpoint else None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tradeblocs.analysis.calibrate import ABLATIONS, Objective, Window, loss, refine, seeds_for
@@ -136,3 +137,17 @@ def test_refine_never_makes_the_loss_worse_nor_leaves_the_bounds(centre, start):
     params, best, _ = refine(func, {"a": start[0], "b": start[1]}, rounds=2, bounds=bounds)
     assert best <= func(list(start))
     assert all(bounds[n][0] <= v <= bounds[n][1] for n, v in params.items())
+
+
+def test_a_start_on_the_bounds_is_accepted_by_differential_evolution():
+    """A calibrated value on a bound of its range (the US walk-away rate at 0.1, coercion's
+    weight at 0) must not stop the next search that starts from it."""
+    from scipy.optimize import differential_evolution
+    from tradeblocs.analysis.calibrate import start_point
+
+    bounds = [(0.1, 1.0), (0.0, 4.0), (0.3, 0.7)]
+    x0 = start_point([0.1, 0.0, 0.7], bounds)
+    assert all(lo <= x <= hi for x, (lo, hi) in zip(x0, bounds, strict=True))
+    assert x0 == pytest.approx([0.1, 0.0, 0.7], abs=1e-6)
+    res = differential_evolution(lambda x: float(sum(x)), bounds, x0=x0, maxiter=1, popsize=2, seed=0)
+    assert res.fun <= sum(x0) + 1e-9
