@@ -44,6 +44,25 @@ def install() -> None:
     _main_pid = os.getpid()
     for sig in STOP_SIGNALS:
         signal.signal(sig, _on_signal)
+    if not getattr(sys.unraisablehook, "_tradeblocs", False):
+        sys.unraisablehook = _redeliver(sys.unraisablehook)
+
+
+def _redeliver(hook: Any) -> Any:
+    """An unraisable-exception hook for the stop signal: a first signal whose KeyboardInterrupt
+    was raised inside a callback Python can only report (a weakref's during an import, at
+    start-up) is delivered again, so it stops the command instead of printing a traceback and
+    being lost; anything else goes to ``hook``."""
+
+    def handle(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _received and os.getpid() == _main_pid:
+            # sent from a timer thread: sent from here, the handler would raise inside this hook
+            threading.Timer(0.01, os.kill, (os.getpid(), _received.pop())).start()
+            return
+        hook(unraisable)
+
+    handle._tradeblocs = True  # type: ignore[attr-defined]
+    return handle
 
 
 def received() -> int | None:

@@ -186,3 +186,32 @@ def test_viz_stops_its_server(tmp_path: Path, sig: int) -> None:
     assert time.monotonic() - t0 < BOUND + 1.5  # the server's own graceful stop, then SIGKILL
     assert "Traceback" not in err, err
     assert _gone(kids, 1.0), "the solara server outlived the command"
+
+
+def test_a_first_stop_signal_raised_inside_a_callback_is_delivered_again() -> None:
+    """Ctrl-C that lands in a callback Python can only report (a weakref's during an import,
+    here an object's ``__del__``) must still stop the command: printed and lost, it would leave
+    the run going until a second Ctrl-C."""
+    from tradeblocs.analysis import procs
+
+    class Dropped:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises KeyboardInterrupt in here
+            time.sleep(0.5)
+
+    handlers = {s: signal.getsignal(s) for s in procs.STOP_SIGNALS}
+    hook, main_pid = sys.unraisablehook, procs._main_pid
+    reported: list[object] = []
+    sys.unraisablehook = reported.append
+    try:
+        procs.install()
+        procs._received.clear()
+        with pytest.raises(KeyboardInterrupt):
+            Dropped()  # dropped at once: __del__ runs, its KeyboardInterrupt is unraisable
+            time.sleep(2)  # the signal delivered again interrupts this
+        assert procs._received == [signal.SIGINT] and reported == []
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+        sys.unraisablehook, procs._main_pid = hook, main_pid
+        procs._received.clear()
