@@ -332,8 +332,7 @@ def test_a_contesting_member_values_its_bloc_less_once_its_partners_conclude_us_
 def test_leaving_a_bloc_costs_more_the_more_a_member_sells_to_the_other_members(model):
     """Exit is dear in proportion to the trade at stake: of the CAN's members, the one that
     sells the largest share of its exports to the others pays the most to leave, by
-    ``exit_trade`` times that share times the trade the CAN frees; the fixed price alone when
-    ``exit_trade`` is 0."""
+    ``exit_trade`` times that share times the trade the CAN frees."""
     can = model.insts["CAN"]
     j = model.cols.col["CAN"]
     model._refresh()
@@ -577,7 +576,7 @@ def test_signing_a_concluded_text_needs_a_positive_value_not_to_beat_inertia(mod
     walk = next(o for o in s.options() if o[0] == "suspended_talks")
     assert signed[2] == pytest.approx(value + model.p.inertia)
     assert walk[2] == pytest.approx(-value - model.exit_cost(s, "US_FTA"))
-    assert model.exit_cost(s, "US_FTA") == model.p.exit_cost  # talks free no trade yet
+    assert model.exit_cost(s, "US_FTA") == model.p.exit_cost  # a US deal is no bloc: the fixed price
 
 
 def test_a_date_before_the_start_falls_in_a_step_before_it(model):
