@@ -64,10 +64,16 @@ def print_summary(model, summary: dict, out: Path) -> None:
         + ", ".join(f"{k} {v}" for k, v in summary["bloc_members"].items())
     )
     for term in ("influence", "coercion"):
+        top = top_decisions(model, term)
+        top = top[top[term] != 0]
+        if top.empty:  # a table of zeros says nothing: say why instead
+            weight = getattr(model.p, f"w_{term}")
+            con.print(f"No chosen move had a {term} term (its weight, w_{term}, is {weight:g} here).")
+            continue
         t = Table(title=f"Five decisions with the largest {term} term")
         for c in ("date", "country", "institution", "action", "utility", term):
             t.add_column(c)
-        for _, r in top_decisions(model, term).iterrows():
+        for _, r in top.iterrows():
             t.add_row(r.date, r.country, r.institution, r.action, f"{r.utility:+.2f}", f"{r[term]:+.2f}")
         con.print(t)
     con.print(

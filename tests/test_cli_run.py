@@ -17,6 +17,17 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, check=check)
 
 
+def test_run_says_why_a_term_has_no_table_when_its_weight_is_zero(tmp_path):
+    scenario = tmp_path / "no_coercion.yaml"
+    scenario.write_text(
+        f"extends: {SCENARIO_DIR / 'baseline_2003_2016.yaml'}\nname: no_coercion\n"
+        "parameters:\n  w_coercion: 0.0\n"
+    )
+    res = run("run", str(scenario), "--seed", "5", "--out", str(tmp_path / "r"))
+    assert "No chosen move had a coercion term (its weight, w_coercion, is 0 here)." in res.stdout
+    assert "largest coercion term" not in res.stdout and "largest influence term" in res.stdout
+
+
 def test_run_baseline_writes_every_file_and_prints_a_summary(tmp_path):
     out = tmp_path / "base"
     res = run("run", "scenarios/baseline_2003_2016.yaml", "--seed", "5", "--out", str(out))
