@@ -212,11 +212,11 @@ class UnitedStates(mesa.Agent):
             (not docks[cols[c]], int(m.since[i, cols[c]]), m.random.random(), int(i), int(cols[c]))
             for i, c in zip(rows, where, strict=True)
         )
+        member_of = m.status[:, m.cols.is_["bloc"]] == CODE["member"]
         for *_, i, j in queue:
-            if not m.us_takes_requests(m.insts[m.cols.ids[j]]):
-                continue
-            bound = bool((m.status[i, m.cols.is_["negotiates_as_one"]] == CODE["member"]).any())
-            if not us_policy.takes_up(float(m.contestation[i]), m.p.us_max_contestation, bound):
+            if m.status[i, j] != CODE["requested"]:
+                continue  # already taken to the table with a bloc partner this quarter
+            if not m.us_takes_requests(m.insts[m.cols.ids[j]]) or not self._takes_up(i):
                 continue
             if not docks[j] and not us_policy.room_at_the_table(in_talks, m.p.us_negotiating_capacity):
                 continue
@@ -224,8 +224,21 @@ class UnitedStates(mesa.Agent):
                 if docks[j]:
                     continue  # a docking not taken this quarter holds up nobody
                 return  # the oldest waiting request not taken: the later ones wait behind it
-            m.set_status(m.states[i], m.cols.ids[j], "negotiating", actor="USA")
-            in_talks += 0 if docks[j] else 1
+            table = [i]
+            if not m.cols.is_["plurilateral"][j]:  # a bilateral text: bloc partners come along
+                waiting = np.flatnonzero(m.status[:, j] == CODE["requested"])
+                mates = us_policy.table_mates(member_of, waiting, i)
+                table = [int(k) for k in mates if k == i or self._takes_up(k)]
+            for k in table:
+                note = "with its bloc partners at one table" if len(table) > 1 else ""
+                m.set_status(m.states[k], m.cols.ids[j], "negotiating", actor="USA", note=note)
+            in_talks += 0 if docks[j] else len(table)
+
+    def _takes_up(self, i: int) -> bool:
+        """us_policy.takes_up for state ``i`` now: willing, and free to negotiate alone."""
+        m = self.model
+        bound = bool((m.status[i, m.cols.is_["negotiates_as_one"]] == CODE["member"]).any())
+        return us_policy.takes_up(float(m.contestation[i]), m.p.us_max_contestation, bound)
 
     def _draw(self, shared: dict[int, bool], j: int, rate: float) -> bool:
         """A seeded draw against ``rate``, taken once per quarter for a plurilateral text (its

@@ -3,6 +3,8 @@ bite, when Congress approves and when a deal enters into force. Pure functions."
 
 from __future__ import annotations
 
+import numpy as np
+
 from .moves import legislature_has_had_time
 
 
@@ -35,6 +37,17 @@ def ready_to_enter_into_force(steps_since: int, implementation_years: float, ste
     """A ratified and approved agreement enters into force once the partner has had time to pass
     its implementing reforms."""
     return steps_since >= implementation_years * steps_per_year
+
+
+def table_mates(member_of: np.ndarray, requesters: np.ndarray, i: int) -> np.ndarray:
+    """The requesters USTR takes to one table with ``i`` when it opens talks with it: ``i`` and
+    those sharing a bloc with it. Competitive liberalization negotiated with neighbours in one
+    trade bloc together, one launch and one round for all (the Andean talks opened in Cartagena
+    on 18 May 2004 with Colombia, Peru and Ecuador, Bolivia observing; SACU's five in 2003);
+    each partner still concludes and signs on its own. ``member_of``: states x blocs, True
+    where a member; ``requesters``: the indices of the states waiting for talks on the text."""
+    shared = member_of[requesters][:, member_of[i]].any(axis=1) | (requesters == i)
+    return requesters[shared]
 
 
 def room_at_the_table(partners_in_talks: int, capacity: float) -> bool:

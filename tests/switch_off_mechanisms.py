@@ -175,6 +175,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         '        if not self.model.cols.is_["plurilateral"][j]:',
         "        if True:",
     ),
+    "bloc partners are taken to one table": (
+        "sim/agents.py",
+        '            if not m.cols.is_["plurilateral"][j]:  # a bilateral text: bloc partners come along',
+        "            if False:",
+    ),
     "a newcomer docks into a concluded text": (
         "sim/model.py",
         "            return True  # docking into a text the others have concluded",

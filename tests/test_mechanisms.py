@@ -477,10 +477,14 @@ def test_the_us_negotiates_with_a_limited_number_of_partners_at_once():
 
 
 def _requesters(m: TradeBlocsModel, iid: str, n: int) -> list:
+    """``n`` willing states that could ask for ``iid``, taken out of their blocs: bloc partners
+    would be taken to the table together, and a customs union's members not at all."""
     out = [s for s in m.states if s.iso3 in m.insts[iid].scope and not m.status[s.index, m.cols.col[iid]]]
     assert len(out) >= n
     for s in out[:n]:
         s.contestation = 0.0  # willing partners
+        for b in [b for b, inst in m.insts.items() if inst.kind == "bloc" and s.iso3 in inst.members]:
+            m.set_status(s, b, None, action="initial", log=False)
     return out[:n]
 
 
@@ -500,6 +504,49 @@ def test_requests_wait_their_turn_oldest_first(model):
                 model.set_status(s, other, None, action="initial", log=False)
     model.us._take_requests(1.0)
     assert [s.status["US_FTA"] for s in (c, a, b)] == ["negotiating", "negotiating", "requested"]
+
+
+def test_table_mates_are_the_requesters_sharing_a_bloc():
+    from tradeblocs.sim import us_policy
+
+    # four states, two blocs: 0 and 1 share the first, 2 is in the second alone, 3 in none
+    member_of = np.array([[True, False], [True, False], [False, True], [False, False]])
+    waiting = np.array([0, 1, 2, 3])
+    assert us_policy.table_mates(member_of, waiting, 0).tolist() == [0, 1]
+    assert us_policy.table_mates(member_of, waiting, 2).tolist() == [2]
+    assert us_policy.table_mates(member_of, waiting, 3).tolist() == [3]
+    assert us_policy.table_mates(member_of, np.array([1, 3]), 1).tolist() == [1]
+
+
+def test_bloc_partners_asking_for_talks_are_taken_to_one_table(model):
+    """Requesters sharing a bloc open their bilateral talks together, in one launch that takes
+    one turn at USTR's table; a requester outside the bloc still waits its turn."""
+    iid = "US_FTA"
+    j = model.cols.col[iid]
+    scope = model.insts[iid].scope
+    blocs = [b for b, inst in model.insts.items() if inst.kind == "bloc" and not inst.spec.negotiates_as_one]
+    bloc = next(b for b in blocs if len([c for c in model.insts[b].members if c in scope]) >= 2)
+    partners = [model.by_iso[c] for c in sorted(model.insts[bloc].members) if c in scope][:2]
+    outsider = next(
+        s for s in model.states if s.iso3 in scope and s not in partners
+        and not any(s.iso3 in model.insts[b].members for b in model.insts if model.insts[b].kind == "bloc")
+    )  # fmt: skip
+    for other in (i for i, inst in model.insts.items() if inst.kind == "us_agreement"):
+        for s in model.states:  # nobody else waiting or at the table
+            if s.status.get(other) in ("requested", "negotiating"):
+                model.set_status(s, other, None, action="initial", log=False)
+    model.p.us_accept_rate = 1.0
+    model.p.us_negotiating_capacity = 1.0  # one partner at a time
+    model.steps_done = model.calendar.step_of("2004Q1")
+    for s, since in ((partners[0], "2003Q2"), (outsider, "2003Q3"), (partners[1], "2003Q4")):
+        s.contestation = 0.0
+        model.set_status(s, iid, "requested", action="initial", log=False)
+        model.since[s.index, j] = model.calendar.step_of(since)
+    model.us._take_requests(1.0)
+    assert [s.status[iid] for s in partners] == ["negotiating", "negotiating"]
+    assert outsider.status[iid] == "requested"
+    notes = [e["note"] for e in model.events if e["action"] == "negotiating"]
+    assert notes == ["with its bloc partners at one table"] * 2
 
 
 def test_a_plurilateral_round_is_launched_and_concluded_for_all_its_parties_at_once(model):
