@@ -177,14 +177,18 @@ class UnitedStates(mesa.Agent):
                     and self._draw(rounds, j, conclude)
                 ):
                     m.set_status(state, iid, "concluded", actor="USA")
-                elif (
-                    st in ("signed", "ratified")
-                    and (state.iso3, iid) not in m.us_approved
-                    and vote < rules.per_step(m.congress_hazard(state), spy)
-                    and m.amended_to_template(state, iid)
-                ):
+                elif st not in ("signed", "ratified") or (state.iso3, iid) in m.us_approved:
+                    continue
+                elif us_policy.covered_by_act(bool(m.cols.is_["plurilateral"][j]), iid in m.acts_passed):
+                    m.us_approved[(state.iso3, iid)] = m.steps_done
+                    m.log_event(
+                        state.iso3, iid, "us_approved", actor="USA", note="under the act already passed"
+                    )
+                elif self._passes(vote, state, iid):
                     m.us_approved[(state.iso3, iid)] = m.steps_done
                     m.log_event(state.iso3, iid, "us_approved", actor="USA")
+                    if m.cols.is_["plurilateral"][j]:
+                        m.acts_passed.add(iid)  # the text's implementing act, for every party
             # preferences the US withdraws from a government that contests it
             for j in withdraw:
                 if contestation > limit and m.random.random() < rules.per_step(p.atpdea_suspend_rate, spy):
@@ -233,6 +237,15 @@ class UnitedStates(mesa.Agent):
                 note = "with its bloc partners at one table" if len(table) > 1 else ""
                 m.set_status(m.states[k], m.cols.ids[j], "negotiating", actor="USA", note=note)
             in_talks += 0 if docks[j] else len(table)
+
+    def _passes(self, vote: float, state: LatinState, iid: str) -> bool:
+        """Whether this quarter's vote in Congress approves the partner's signed deal: the one
+        draw against its hazard, once it has been amended to the template where that applies."""
+        m = self.model
+        return (
+            vote < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)
+            and m.amended_to_template(state, iid)
+        )  # fmt: skip
 
     def _takes_up(self, i: int) -> bool:
         """us_policy.takes_up for state ``i`` now: willing, and free to negotiate alone."""

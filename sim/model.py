@@ -125,6 +125,8 @@ class TradeBlocsModel(mesa.Model):
         self._spells: list[dict] = []
         self._open_spell: dict[tuple[str, str], dict] = {}
         self.us_approved: dict[tuple[str, str], int] = {}
+        #: plurilateral texts whose implementing act Congress has passed (us_policy.covered_by_act)
+        self.acts_passed: set[str] = set()
         #: (state, US deal) -> the step it was signed: a deal signed before the template must be amended
         self.signed_at: dict[tuple[str, str], int] = {}
         self.us_demand = 0.0

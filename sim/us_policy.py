@@ -70,6 +70,14 @@ def congress_votes_on_trade(year: int, month: int) -> bool:
     return year % 2 == 1 or month < 7
 
 
+def covered_by_act(plurilateral: bool, act_passed: bool) -> bool:
+    """Congress approves a plurilateral text once, in one implementing act for all its parties:
+    a party that signs or ratifies after the vote is covered without a new one (the CAFTA-DR
+    act of July 2005, P.L. 109-53, under which Costa Rica's agreement entered into force in
+    2009). A bilateral deal always needs its own vote."""
+    return plurilateral and act_passed
+
+
 def amended_to_template(
     signed_step: int, template_since: int | None, step: int, steps_per_year: int, min_years: float
 ) -> bool:

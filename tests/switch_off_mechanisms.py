@@ -56,12 +56,12 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "one vote for every pending deal": (
         "sim/agents.py",
-        "                    and vote < rules.per_step(m.congress_hazard(state), spy)",
-        "                    and m.random.random() < rules.per_step(m.congress_hazard(state), spy)",
+        "            vote < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)",
+        "            m.random.random() < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)",
     ),
     "a deal signed before the template is amended before the vote": (
         "sim/agents.py",
-        "                    and m.amended_to_template(state, iid)",
+        "            and m.amended_to_template(state, iid)",
         "                    and True",
     ),
     "a second US deal adds no US access": (
@@ -179,6 +179,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "sim/agents.py",
         '            if not m.cols.is_["plurilateral"][j]:  # a bilateral text: bloc partners come along',
         "            if False:",
+    ),
+    "one implementing act for a plurilateral text": (
+        "sim/us_policy.py",
+        "    return plurilateral and act_passed",
+        "    return False",
     ),
     "a newcomer docks into a concluded text": (
         "sim/model.py",

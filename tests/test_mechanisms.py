@@ -146,6 +146,38 @@ def test_deals_before_congress_pass_together_in_one_vote(model):
     assert len(steps) == len(partners) and len(set(steps.values())) == 1
 
 
+def test_a_party_signing_after_congress_passed_a_plurilateral_text_needs_no_new_vote(model):
+    """Congress passes one implementing act for a plurilateral text; a party that signs after
+    the vote is covered by it. A bilateral deal still waits for a vote of its own."""
+    from tradeblocs.sim import us_policy
+
+    assert us_policy.covered_by_act(plurilateral=True, act_passed=True)
+    assert not us_policy.covered_by_act(True, False) and not us_policy.covered_by_act(False, True)
+    iid = next(
+        i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None
+    )
+    first, late = [s for s in model.states if s.iso3 in model.insts[iid].scope][:2]
+    alone = _requesters(model, "US_FTA", 1)[0]
+    for s in model.states:
+        if s.status.get(iid):
+            model.set_status(s, iid, None, action="initial", log=False)
+    model.steps_done = model.calendar.step_of("2005Q1")  # an odd year: Congress sits
+    model.set_status(first, iid, "signed", action="initial", log=False)
+    for s in (first, late):
+        s.contestation = 0.0
+    model.congress_hazard = lambda state: 1.0  # this quarter's vote passes
+    model.us.step()
+    assert (first.iso3, iid) in model.us_approved
+    model.congress_hazard = lambda state: 0.0  # no vote passes any more
+    model.steps_done += 1
+    model.set_status(late, iid, "signed", action="initial", log=False)
+    model.set_status(alone, "US_FTA", "signed", action="initial", log=False)
+    model.us.step()
+    assert (late.iso3, iid) in model.us_approved
+    assert (alone.iso3, "US_FTA") not in model.us_approved
+    assert model.events[-1]["note"] == "under the act already passed"
+
+
 def test_a_deal_signed_before_the_template_waits_for_its_amendment():
     from tradeblocs.sim import us_policy
 
