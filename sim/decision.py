@@ -296,6 +296,15 @@ def founding_coalition(
     return max(groups, key=lambda c: (len(c), float(trade[np.ix_(c, c)].sum()), [-i for i in c]))
 
 
+@rule
+def founding_prepared(steps_wanted: int, steps_per_year: int, min_years: float) -> bool:
+    """A bloc is founded only once its founders have wanted it for a minimum time: its founding
+    treaty is negotiated like any other (ALBA, proposed at the Caribbean summit of December 2001,
+    was signed in December 2004; the Pacific Alliance, proposed in letters of October 2010, in
+    April 2011)."""
+    return steps_wanted >= round(min_years * steps_per_year)
+
+
 def joint_refusal(refusing: list[bool]) -> bool:
     """A bloc that negotiates with third parties as one takes one position: it refuses when any
     of its members does (its decisions are taken by consensus)."""

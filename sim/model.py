@@ -145,6 +145,8 @@ class TradeBlocsModel(mesa.Model):
         self._requirements_memo: tuple = (None, None)
         self._links_memo: tuple = (None, None)
         self._coalition_memo: tuple = (None, None)
+        #: step since which each endogenous bloc's founders have wanted it (rules.founding_prepared)
+        self._wanted_since: dict[str, int] = {}
         self._exit_memo: tuple = (None, None)
         #: (status version, requirement list -> which states hold it)
         self._holds_memo: tuple = (None, {})
@@ -1072,7 +1074,23 @@ class TradeBlocsModel(mesa.Model):
         return self._far_memo[1]
 
     def _try_found(self, inst: InstitutionState) -> None:
-        """Endogenous founding: enough eligible states (with the sponsor) want it."""
+        """Endogenous founding: enough eligible states (with the sponsor) have wanted it for the
+        time its treaty takes (rules.founding_prepared), and the yearly founding draw falls."""
+        founders = self._founders(inst)
+        if not founders:
+            self._wanted_since.pop(inst.id, None)  # the coalition broke up: start again
+            return
+        since = self._wanted_since.setdefault(inst.id, self.steps_done)
+        spy = self.calendar.steps_per_year
+        if not rules.founding_prepared(self.steps_done - since, spy, self.p.min_founding_years):
+            return
+        if self.random.random() < rules.per_step(self.p.founding_rate, spy):
+            self._found(inst, [self.states[i] for i in founders], forced=False)
+
+    def _founders(self, inst: InstitutionState) -> list[int]:
+        """The states that would found ``inst`` now (empty if none could): the keen eligible
+        states, with a proposer holding what the founding asks of one and the sponsor among them,
+        at least the minimum number, trading freely with each other where the bloc requires it."""
         f = inst.spec.founding
         j = self.cols.col[inst.id]
         value, _ = self.values()
@@ -1080,18 +1098,14 @@ class TradeBlocsModel(mesa.Model):
         keen = [int(i) for i in np.flatnonzero(keen_rows)]
         # someone must propose it: a keen state holding what the proposer needs
         proposers = keen_rows & self.requirements(f.proposer_requires) if f.proposer_requires else keen_rows
-        if not proposers.any():
-            return
-        if len(keen) < f.min_founders:
-            return
+        if not proposers.any() or len(keen) < f.min_founders:
+            return []
         if TRADE_REQUIREMENT in inst.spec.requires:  # founders trading freely with each other
             keen = self._coalition(keen, np.flatnonzero(proposers).tolist(), f.min_founders)
         sponsor = inst.spec.sponsor
-        if sponsor and self._idx.get(sponsor, -1) not in keen:
-            return
-        rate = rules.per_step(self.p.founding_rate, self.calendar.steps_per_year)
-        if len(keen) >= f.min_founders and self.random.random() < rate:
-            self._found(inst, [self.states[i] for i in keen], forced=False)
+        if (sponsor and self._idx.get(sponsor, -1) not in keen) or len(keen) < f.min_founders:
+            return []
+        return keen
 
     def _coalition(self, keen: list[int], proposers: list[int], min_founders: int) -> list[int]:
         """rules.founding_coalition of these states now, recomputed only when the willing, the

@@ -143,6 +143,9 @@ PARAMETER_SPECS: dict[str, Spec] = {
     "founding_rate": Spec(0.3, UNIT, (0.05, 1.0), "Founding rate",
                           "yearly chance an endogenous founding happens once its rule holds",
                           calibrate=True),
+    "min_founding_years": Spec(1.0, SCALE, (0.0, 3.0), "Founding treaty time (years)",
+                               "a bloc is founded only after its founders have wanted it this long: "
+                               "its treaty is negotiated first", calibrate=True),
     "approval_distance": Spec(0.5, UNIT, (0.3, 0.8), "Veto distance",
                               "political distance above which a member vetoes an accession"),
     "accession_rate": Spec(0.5, UNIT, (0.1, 1.0), "Accession rate",

@@ -185,6 +185,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return plurilateral and act_passed",
         "    return False",
     ),
+    "a founding treaty takes its time": (
+        "sim/decision.py",
+        "    return steps_wanted >= round(min_years * steps_per_year)",
+        "    return True",
+    ),
     "a newcomer docks into a concluded text": (
         "sim/model.py",
         "            return True  # docking into a text the others have concluded",

@@ -391,6 +391,7 @@ def test_accession_needs_every_members_consent(model):
     applicant = _state(model, iso3=lambda c: c in bloc.scope and c not in bloc.members)
     model.set_status(applicant, bloc.id, "acceding", action="initial", log=False)
     model.p.accession_rate = 1.0
+    model.p.cohesion_rate = 0.0  # the test is about consent to join, not the members' sanctions
     # a member far from the applicant (its legislature's leaning) vetoes
     member = model.by_iso[sorted(bloc.members)[0]]
     member.leaning_economic, member.leaning_contestation = -applicant.economic, 1.0 - applicant.contestation
@@ -407,6 +408,7 @@ def test_accession_needs_every_members_consent(model):
 def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, monkeypatch):
     inst = next(i for i in model.insts.values() if i.spec.founding and i.spec.founding.proposer_requires)
     model.p.founding_rate = 1.0
+    model.p.min_founding_years = 0.0  # the test is about who may propose, not how long it takes
     # everyone eligible is keen: the test is about who may propose, not who wants it
     shape = model.status.shape
     keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
@@ -430,6 +432,35 @@ def test_a_founding_needs_a_proposer_holding_what_the_founding_rule_asks(model, 
     model._refresh()
     model._try_found(inst)
     assert inst.founded and s.iso3 in inst.members
+
+
+def test_a_founding_treaty_takes_its_time():
+    assert not d.founding_prepared(3, 4, 1.0) and d.founding_prepared(4, 4, 1.0)
+    assert d.founding_prepared(0, 4, 0.0)
+
+
+def test_in_the_model_a_bloc_is_founded_only_after_its_founders_wanted_it_a_while(model, monkeypatch):
+    """With a sure founding draw, the founders wait the treaty's time; a coalition that breaks
+    up starts the count again."""
+    inst = next(i for i in model.insts.values() if i.spec.founding and i.spec.founding.endogenous)
+    model.p.founding_rate = 1.0
+    model.p.min_founding_years = 1.0
+    monkeypatch.setattr(model, "_founders", lambda i: sorted(model._idx[c] for c in i.scope)[:3])
+    spy = model.calendar.steps_per_year
+    for _ in range(spy - 1):
+        model._try_found(inst)
+        assert not inst.founded
+        model.steps_done += 1
+    monkeypatch.setattr(model, "_founders", lambda i: [])  # the coalition breaks up for a quarter
+    model._try_found(inst)
+    monkeypatch.setattr(model, "_founders", lambda i: sorted(model._idx[c] for c in i.scope)[:3])
+    for _ in range(spy):
+        model.steps_done += 1
+        model._try_found(inst)
+        assert not inst.founded
+    model.steps_done += 1
+    model._try_found(inst)
+    assert inst.founded
 
 
 def test_a_newcomer_needs_a_free_trade_agreement_with_every_member():
@@ -466,6 +497,7 @@ def test_in_the_model_newcomers_and_founders_need_free_trade_agreements(model, m
     inst = next(i for i in model.insts.values() if TRADE_REQUIREMENT in i.spec.requires)
     j = model.cols.col[inst.id]
     model.p.founding_rate = 1.0
+    model.p.min_founding_years = 0.0
     shape = model.status.shape
     keen = (np.full(shape, model.p.inertia + 1.0), np.zeros((len(d.TERMS), *shape)))
     monkeypatch.setattr(model, "values", lambda: keen)
