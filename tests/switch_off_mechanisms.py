@@ -62,7 +62,7 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     "a deal signed before the template is amended before the vote": (
         "sim/agents.py",
         "            and m.amended_to_template(state, iid)",
-        "                    and True",
+        "            and True",
     ),
     "a second US deal adds no US access": (
         "sim/decision.py",
