@@ -9,7 +9,7 @@ line on stderr with exit code 2.
 
 from __future__ import annotations
 
-import signal as _signal
+import _signal  # the interpreter's builtin: no file to load, so the handler is set at once
 import sys
 
 if __name__ == "__main__" or sys.argv[0].rsplit("/", 1)[-1] == "tradeblocs":  # the command itself
