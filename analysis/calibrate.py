@@ -43,6 +43,8 @@ FIT_KEYS = (
     "accuracy",
     "missed",
     "spurious",
+    "spurious_exits",
+    "events",
     "forced_excluded",
 )
 
@@ -122,9 +124,13 @@ def loss(fit: dict) -> float:
     documented events the agents chose of a Gaussian kernel of the error, width
     ``TIMING_SIGMA`` years, a miss scoring 0), the share of documented paths reproduced step
     by step, and end-of-window status F1 as a minor term. A term with nothing to score in the
-    window (NaN) counts 0."""
+    window (NaN) counts 0. A spurious exit (a state leaving what it never left) is charged what
+    a missed documented event costs the timing term: a false exit is as wrong as a missed one."""
     total = sum(w * (0.0 if math.isnan(fit[k]) else fit[k]) for k, w in LOSS_WEIGHTS.items())
-    return 1.0 - total + SPURIOUS_CHARGE * fit["spurious"]
+    events = fit.get("events") or math.nan
+    per_miss = LOSS_WEIGHTS["timing_likelihood"] / events if events > 0 else 0.0
+    exits = fit.get("spurious_exits", 0.0)
+    return 1.0 - total + SPURIOUS_CHARGE * fit["spurious"] + per_miss * exits
 
 
 class _Pool:
@@ -427,7 +433,7 @@ def write_calibrated(base_path: Path, params: dict, fit: dict, out: Path, note: 
 
 
 def markdown_table(df: pd.DataFrame) -> str:
-    cols = ["model", *(k for k in FIT_KEYS if k != "forced_excluded")]
+    cols = ["model", *(k for k in FIT_KEYS if k not in ("forced_excluded", "events"))]
     head = "| " + " | ".join(c.replace("_", " ") for c in cols) + " |"
     lines = [head, "|" + "---|" * len(cols)]
     for r in df.itertuples():

@@ -334,6 +334,12 @@ def match_events(
     return rows, spurious
 
 
+def spurious_exits(spurious: Iterable[tuple]) -> int:
+    """How many of the spurious events (``match_events``) are a state leaving an institution it
+    never left: an exit that did not happen tells as wrong a story as a documented one missed."""
+    return sum(s[3] == "left" for s in spurious)
+
+
 def abs_errors(rows: Iterable[tuple]) -> list[float]:
     """Absolute timing errors of the chosen events, a miss counted as infinitely late."""
     return [abs(r[6]) if r[7] in (HIT, OFF) else math.inf for r in rows if r[4] == CHOSEN]
@@ -381,6 +387,7 @@ def timing_fit(
         "table": pd.DataFrame(rows, columns=list(TIMING_COLUMNS)),
         "rows": rows,
         "spurious": len(spurious),
+        "spurious_exits": spurious_exits(spurious),
         "spurious_events": pd.DataFrame(spurious, columns=["date", "country", "institution", "action"]),
     }
 
@@ -449,7 +456,8 @@ def quick_fit(
     rc = run_cells(spells, events, last_year)
     sf = status_fit(rc, _institutions(spells), first_year=first_year, table=False)
     rows, spurious = match_events(events, default_lcd() if lcd is None else lcd, last_year, first_year)
-    return _numbers(sf, {**timing_numbers(rows), "spurious": len(spurious)}, path_hits(rows))
+    extra = {"spurious": len(spurious), "spurious_exits": spurious_exits(spurious)}
+    return _numbers(sf, {**timing_numbers(rows), **extra}, path_hits(rows))
 
 
 def model_fit(model: Any, last_year: int = LAST_YEAR, first_year: int = FIRST_YEAR) -> dict:
@@ -482,6 +490,7 @@ def _numbers(sf: dict, tf: dict, paths: Mapping[str, bool | None]) -> dict:
         "f1_2016_with_start": sf["end_with_start"]["f1"],
         "within_1y": tf["within_1y"],
         "spurious": tf["spurious"],
+        "spurious_exits": tf["spurious_exits"],
         "forced_excluded": sf["forced_cells"] + tf["forced_events"],
     }
 
@@ -529,7 +538,7 @@ def headline(fit: dict) -> str:
         f"of {fit['lcd_events']:.0f}, {fit['starting_statuses']:.0f} starting statuses, "
         f"{fit['forced_events']:.0f} forced | F1 {fit['f1']:.2f} (acc {fit['accuracy']:.2f}) "
         f"end-{last} F1 {fit['f1_2016']:.2f} | {fit['missed']:.1f} missed, {fit['off']:.1f} off, "
-        f"{fit['spurious']:.1f} spurious"
+        f"{fit['spurious']:.1f} spurious ({fit['spurious_exits']:.1f} exits)"
     )
     if "brier" in fit:
         s += f" | Brier {fit['brier']:.3f} over {fit['seeds']} seeds"

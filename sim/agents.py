@@ -175,6 +175,7 @@ class UnitedStates(mesa.Agent):
                     and m.us_concludes()
                     and m.talks_long_enough(state, iid)
                     and self._draw(rounds, j, conclude)
+                    and self._partner_concedes(state, j)
                 ):
                     m.set_status(state, iid, "concluded", actor="USA")
                 elif st not in ("signed", "ratified") or (state.iso3, iid) in m.us_approved:
@@ -246,6 +247,16 @@ class UnitedStates(mesa.Agent):
             vote < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)
             and m.amended_to_template(state, iid)
         )  # fmt: skip
+
+    def _partner_concedes(self, state: LatinState, j: int) -> bool:
+        """Whether the partner makes its last concessions this quarter (rules.partner_concedes):
+        a plurilateral round closes for everyone at the table at once, so only a bilateral
+        partner holds out on its own."""
+        m = self.model
+        if m.cols.is_["plurilateral"][j]:
+            return True
+        value, _ = m.values()
+        return rules.partner_concedes(float(value[state.index, j]), m.p.inertia, m.p.temperature, m.random.random())
 
     def _takes_up(self, i: int) -> bool:
         """us_policy.takes_up for state ``i`` now: willing, and free to negotiate alone."""

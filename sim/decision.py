@@ -382,6 +382,17 @@ def logit_choice(utilities: list[float], stay: float, temperature: float, u: flo
     return len(ws) - 1
 
 
+@rule
+def partner_concedes(value: float, stay: float, temperature: float, u: float) -> bool:
+    """Talks with the US close only when the partner makes its last concessions: the same logit
+    choice as asking for talks, the deal's value against staying put (``stay``), drawn each
+    quarter. A government keen on the deal concedes at once; a lukewarm one holds out, quarter
+    after quarter (the side with less to gain from agreement is the more patient bargainer,
+    Rubinstein 1982). Peru, the keenest of the Andean three, closed alone in December 2005 (Kat
+    2022). ``u``: a uniform draw from the model's seeded generator; as logit_choice."""
+    return u >= 1.0 / (1.0 + math.exp(min((value - stay) / temperature, 700.0)))
+
+
 def per_step(yearly: float, steps_per_year: int) -> float:
     """Convert a yearly probability into the probability per step."""
     return 1.0 - (1.0 - min(max(yearly, 0.0), 1.0)) ** (1.0 / steps_per_year)

@@ -54,6 +54,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return rate * math.exp(-strictness * concern)",
         "    return rate",
     ),
+    "the partner's last concessions": (
+        "sim/decision.py",
+        "    return u >= 1.0 / (1.0 + math.exp(min((value - stay) / temperature, 700.0)))",
+        "    return True",
+    ),
     "one vote for every pending deal": (
         "sim/agents.py",
         "            vote < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)",

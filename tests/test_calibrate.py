@@ -50,6 +50,21 @@ def test_a_missed_event_costs_more_than_a_late_one_in_the_loss():
     assert f_late["hit_share"] == f_exact["hit_share"] == 1.0 and f_gone["hit_share"] < 1.0
 
 
+def test_a_spurious_exit_costs_what_a_missed_event_costs_the_timing_term():
+    spells, events = history_as_run()
+    rec = events.assign(forced=False).to_dict("records")
+    key = lambda e: (e["country"], e["institution"], e["action"]) == ("PER", "US_FTA", "in_force")  # noqa: E731
+    gone = [e for e in rec if not key(e)]
+    bloc = next(e for e in rec if e["action"] == "joined" and e["date"] < "2003" and e["institution"] == "CAN")
+    left = [*rec, {**bloc, "date": "2008-01-01", "action": "left"}]
+    f_exact, f_gone, f_left = (quick_fit(spells, ev) for ev in (rec, gone, left))
+    assert f_left["spurious_exits"] == 1 and f_exact["spurious_exits"] == 0
+    assert f_left["hit_share"] == f_exact["hit_share"]  # the headline cannot see it; the loss does
+    charge = loss(f_left) - loss(f_exact)
+    timing_miss = 0.5 * (f_exact["timing_likelihood"] - f_gone["timing_likelihood"])
+    assert charge == pytest.approx(timing_miss + 0.002, rel=0.05)
+
+
 def test_holdout_objective_scores_each_window_on_its_own_events():
     sc = load_scenario(resolve_path("baseline_calibrated"))
     seeds = seeds_for(sc.seed, 1)

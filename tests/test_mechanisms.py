@@ -642,6 +642,40 @@ def rules_per_step(m: TradeBlocsModel, rate: float) -> float:
     return d.per_step(rate, m.calendar.steps_per_year)
 
 
+def test_a_partner_concedes_as_it_would_ask_for_talks_today():
+    """The last concessions are a logit choice of the deal's value against staying put."""
+    draws = np.linspace(0.01, 0.99, 50)
+    assert all(d.partner_concedes(5.0, 2.0, 0.15, u) for u in draws)  # keen: at once
+    assert not any(d.partner_concedes(1.0, 2.0, 0.15, u) for u in draws)  # lukewarm: holds out
+    assert not d.partner_concedes(2.0, 2.0, 0.15, 0.49) and d.partner_concedes(2.0, 2.0, 0.15, 0.51)
+
+
+@given(st.floats(-5, 5), st.floats(0, 3), st.floats(0.05, 0.4), st.floats(0, 0.999))
+def test_a_keener_partner_concedes_whenever_a_less_keen_one_would(value, gain, temperature, u):
+    if d.partner_concedes(value, 1.0, temperature, u):
+        assert d.partner_concedes(value + gain, 1.0, temperature, u)
+
+
+def test_in_the_model_a_lukewarm_partner_holds_its_talks_open(model, monkeypatch):
+    """Two bilateral partners at the table long enough, the US ready to close: the keen one
+    concludes, the lukewarm one is still negotiating; a plurilateral round closes regardless."""
+    keen, lukewarm = _requesters(model, "US_FTA", 2)
+    j = model.cols.col["US_FTA"]
+    model.steps_done = model.calendar.step_of("2005Q1")
+    for s in (keen, lukewarm):
+        model.set_status(s, "US_FTA", "negotiating", action="initial", log=False)
+    model.since[[keen.index, lukewarm.index], j] = 0
+    model.p.conclusion_rate, model.p.us_walkaway_rate = 1.0, 0.0
+    value, contrib = model.values()
+    value = value.copy()
+    value[keen.index, j], value[lukewarm.index, j] = model.p.inertia + 3.0, model.p.inertia - 3.0
+    monkeypatch.setattr(model, "values", lambda: (value, contrib))
+    for _ in range(4):
+        model.us.step()
+    assert keen.status["US_FTA"] == "concluded"
+    assert lukewarm.status["US_FTA"] == "negotiating"
+
+
 def test_a_newcomer_docks_into_a_text_the_others_concluded(model):
     iid = next(
         i for i, inst in model.insts.items() if inst.spec.plurilateral and inst.spec.conclusion is None

@@ -239,7 +239,9 @@ def test_the_headline_of_several_seeds_carries_its_interval():
     fit = {"hit_share": 0.72, "hit_share_low": 0.68, "hit_share_high": 0.75, "events": 100,
            "timing_median": 0.5, "paths": 0.5, "lcd_hit_share": 1.0, "lcd_events": 29,
            "starting_statuses": 15, "forced_events": 4, "f1": 0.9, "accuracy": 0.98,
-           "f1_2016": 0.97, "missed": 10, "off": 17, "spurious": 15}  # fmt: skip
+           "f1_2016": 0.97, "missed": 10, "off": 17, "spurious": 15,
+           "spurious_exits": 1.5}  # fmt: skip
     assert headline(fit).startswith("fit: 72% (90% interval over seeds 68-75%) of 100 documented")
+    assert "15.0 spurious (1.5 exits)" in headline(fit)
     del fit["hit_share_low"], fit["hit_share_high"]
     assert headline(fit).startswith("fit: 72% of 100 documented")
