@@ -255,8 +255,8 @@ class UnitedStates(mesa.Agent):
         m = self.model
         if m.cols.is_["plurilateral"][j]:
             return True
-        value, _ = m.values()
-        return rules.partner_concedes(float(value[state.index, j]), m.p.inertia, m.p.temperature, m.random.random())
+        value = float(m.values()[0][state.index, j])
+        return rules.partner_concedes(value, m.p.inertia, m.p.temperature, m.random.random())
 
     def _takes_up(self, i: int) -> bool:
         """us_policy.takes_up for state ``i`` now: willing, and free to negotiate alone."""

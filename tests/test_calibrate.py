@@ -55,7 +55,8 @@ def test_a_spurious_exit_costs_what_a_missed_event_costs_the_timing_term():
     rec = events.assign(forced=False).to_dict("records")
     key = lambda e: (e["country"], e["institution"], e["action"]) == ("PER", "US_FTA", "in_force")  # noqa: E731
     gone = [e for e in rec if not key(e)]
-    bloc = next(e for e in rec if e["action"] == "joined" and e["date"] < "2003" and e["institution"] == "CAN")
+    joins = [e for e in rec if e["action"] == "joined" and e["date"] < "2003"]
+    bloc = next(e for e in joins if e["institution"] == "CAN")
     left = [*rec, {**bloc, "date": "2008-01-01", "action": "left"}]
     f_exact, f_gone, f_left = (quick_fit(spells, ev) for ev in (rec, gone, left))
     assert f_left["spurious_exits"] == 1 and f_exact["spurious_exits"] == 0
