@@ -147,9 +147,10 @@ PARAMETER_SPECS: dict[str, Spec] = {
                                "a bloc is founded only after its founders have wanted it this long: "
                                "its treaty is negotiated first", calibrate=True),
     "approval_distance": Spec(0.5, UNIT, (0.3, 0.8), "Veto distance",
-                              "political distance above which a member vetoes an accession"),
+                              "political distance above which a member vetoes an accession",
+                              calibrate=True),
     "accession_rate": Spec(0.5, UNIT, (0.1, 1.0), "Accession rate",
-                           "yearly chance the members ratify an unopposed accession"),
+                           "yearly chance the members ratify an unopposed accession", calibrate=True),
     "clause_rate": Spec(0.8, UNIT, (0.3, 1.0), "Democratic clause rate",
                         "yearly chance a democratic clause is applied to an irregular government"),
     "suspension_distance": Spec(0.6, UNIT, (0.4, 0.9), "Suspension distance",
