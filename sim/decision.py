@@ -182,6 +182,15 @@ def ideology_affinity(
 
 
 @rule
+def alignment_expressed(unilateral_preference: bool) -> float:
+    """How far holding an institution expresses a side: fully, except for a preference the US
+    grants unilaterally (ATPDEA), which commits the beneficiary to nothing and so says nothing
+    of its alignment (Morales lobbied Washington for ATPDEA's renewal in 2006-2008 while he
+    built ALBA; Correa kept it until 2013). Ideology does not enter its value."""
+    return 0.0 if unilateral_preference else 1.0
+
+
+@rule
 def political_weight(members_gdp_share: float, weight: float) -> float:
     """Accession is political as well as economic: a bloc holding a large share of the region's
     GDP offers its members a voice (1 + weight x share)."""

@@ -170,7 +170,8 @@ def membership_values(
                 rules.econ_gain(market, trade_content[j], aid[i, j]),
                 coercion,
                 pull,
-                rules.ideology_affinity(
+                rules.alignment_expressed(preference[j])
+                * rules.ideology_affinity(
                     economic[i], contestation[i], o, economic_lean[j], economic_share,
                     lcd_appeal if lcd[j] else 0.0, weight,
                 ),

@@ -136,9 +136,10 @@ PARAMETER_SPECS: dict[str, Spec] = {
                                  "from US approval to entry into force (the partner's implementing "
                                  "reforms)", calibrate=True),
     "atpdea_suspend_contestation": Spec(0.75, UNIT, (0.5, 1.0), "Preference suspension contestation",
-                                        "contestation above which the US may suspend preferences"),
+                                        "contestation above which the US may suspend preferences",
+                                        calibrate=True),
     "atpdea_suspend_rate": Spec(0.3, UNIT, (0.1, 0.6), "Preference suspension rate",
-                                "yearly chance of that suspension"),
+                                "yearly chance of that suspension", calibrate=True),
     # blocs
     "founding_rate": Spec(0.3, UNIT, (0.05, 1.0), "Founding rate",
                           "yearly chance an endogenous founding happens once its rule holds",

@@ -59,6 +59,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return u >= 1.0 / (1.0 + math.exp(min((value - stay) / temperature, 700.0)))",
         "    return True",
     ),
+    "unilateral preferences express no alignment": (
+        "sim/decision.py",
+        "    return 0.0 if unilateral_preference else 1.0",
+        "    return 1.0",
+    ),
     "one vote for every pending deal": (
         "sim/agents.py",
         "            vote < rules.per_step(m.congress_hazard(state), m.calendar.steps_per_year)",

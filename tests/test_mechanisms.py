@@ -234,6 +234,26 @@ def test_coercion_bites_only_where_the_us_can_withdraw_access():
     assert d.coercion_bloc(0.6, d.ORIENTATION["counter_hegemonic"], at_risk=1.0) < 0.0
 
 
+def test_unilateral_preferences_express_no_alignment():
+    assert d.alignment_expressed(unilateral_preference=True) == 0.0
+    assert d.alignment_expressed(unilateral_preference=False) == 1.0
+
+
+def test_in_the_model_a_contesting_government_weighs_preferences_by_trade_alone(model):
+    """Holding ATPDEA-style preferences is worth the trade they carry, whoever governs: the
+    contesting government that dislikes a US agreement has no ideological quarrel with them."""
+    prefs = [i for i, inst in model.insts.items() if model.cols.is_["preference"][model.cols.col[i]]]
+    assert prefs, "the baseline has a preference programme"
+    pref = model.insts[prefs[0]]
+    holder = model.by_iso[sorted(pref.members)[0]]
+    holder.economic, holder.contestation = -0.9, 0.9
+    model._version += 1
+    deals = [i for i, inst in model.insts.items() if inst.kind == "us_agreement"]
+    deal = next(i for i in deals if holder.iso3 in model.insts[i].scope)
+    assert holder.terms_for(pref)["ideology"] == 0.0
+    assert holder.terms_for(model.insts[deal])["ideology"] < 0.0
+
+
 def test_a_deal_in_force_removes_the_coercion_of_joining_a_counter_hegemonic_bloc(model):
     alba = model.insts["ALBA"]
     s = _state(model, status=lambda x: any(v == "in_force" for v in x.values()))
