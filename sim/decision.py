@@ -185,8 +185,9 @@ def ideology_affinity(
 def alignment_expressed(unilateral_preference: bool) -> float:
     """How far holding an institution expresses a side: fully, except for a preference the US
     grants unilaterally (ATPDEA), which commits the beneficiary to nothing and so says nothing
-    of its alignment (Morales lobbied Washington for ATPDEA's renewal in 2006-2008 while he
-    built ALBA; Correa kept it until 2013). Ideology does not enter its value."""
+    of its alignment: the Morales and Correa governments asked Congress to extend ATPDEA in
+    2007 (to Senator Grassley's surprise, Senate floor, May 2007) while they built ALBA, and
+    Morales asked for its restoration in 2009. Ideology does not enter its value."""
     return 0.0 if unilateral_preference else 1.0
 
 

@@ -35,9 +35,11 @@ PINNED = Path(__file__).parent / "data" / "baseline_calibrated_1158656.yaml"
 #: when a bloc's market got its own export lobby, the partners' US deals came to weigh on a
 #: bloc by the trade it frees, and an old deal waited for its amendment to the 2007 template;
 #: and again when USTR took bloc partners to one table, Congress's act for a plurilateral text
-#: came to cover its late parties and a bloc's founding came to wait for its treaty's time.
+#: came to cover its late parties and a bloc's founding came to wait for its treaty's time;
+#: and again when talks came to close only on the partner's last concessions and a unilateral
+#: preference stopped expressing alignment.
 #: A change that moves these must be deliberate, and re-pin them saying why.
-PINNED_HASHES = {1: "9ded5290ba6d7630", 2: "72c0068c4805a14c", 3: "7e522c77f7086a90"}
+PINNED_HASHES = {1: "7567cbd5d1ea9efa", 2: "5bd15d7d293a65e7", 3: "fe87d82acb93be9e"}
 STEPS_2003_2016 = 56
 
 
