@@ -127,10 +127,9 @@ def loss(fit: dict) -> float:
     window (NaN) counts 0. A spurious exit (a state leaving what it never left) is charged what
     a missed documented event costs the timing term: a false exit is as wrong as a missed one."""
     total = sum(w * (0.0 if math.isnan(fit[k]) else fit[k]) for k, w in LOSS_WEIGHTS.items())
-    events = fit.get("events") or math.nan
-    per_miss = LOSS_WEIGHTS["timing_likelihood"] / events if events > 0 else 0.0
-    exits = fit.get("spurious_exits", 0.0)
-    return 1.0 - total + SPURIOUS_CHARGE * fit["spurious"] + per_miss * exits
+    events = fit.get("events", 0.0)
+    per_miss = LOSS_WEIGHTS["timing_likelihood"] / events if events > 0 else 0.0  # NaN: no charge
+    return 1.0 - total + SPURIOUS_CHARGE * fit["spurious"] + per_miss * fit.get("spurious_exits", 0.0)
 
 
 class _Pool:

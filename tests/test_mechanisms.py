@@ -247,7 +247,6 @@ def test_in_the_model_a_contesting_government_weighs_preferences_by_trade_alone(
     pref = model.insts[prefs[0]]
     holder = model.by_iso[sorted(pref.members)[0]]
     holder.economic, holder.contestation = -0.9, 0.9
-    model._version += 1
     deals = [i for i, inst in model.insts.items() if inst.kind == "us_agreement"]
     deal = next(i for i in deals if holder.iso3 in model.insts[i].scope)
     assert holder.terms_for(pref)["ideology"] == 0.0
@@ -678,7 +677,7 @@ def test_a_keener_partner_concedes_whenever_a_less_keen_one_would(value, gain, t
 
 def test_in_the_model_a_lukewarm_partner_holds_its_talks_open(model, monkeypatch):
     """Two bilateral partners at the table long enough, the US ready to close: the keen one
-    concludes, the lukewarm one is still negotiating; a plurilateral round closes regardless."""
+    concludes, the lukewarm one is still negotiating."""
     keen, lukewarm = _requesters(model, "US_FTA", 2)
     j = model.cols.col["US_FTA"]
     model.steps_done = model.calendar.step_of("2005Q1")
