@@ -152,12 +152,17 @@ PARAMETER_SPECS: dict[str, Spec] = {
                               calibrate=True),
     "accession_rate": Spec(0.5, UNIT, (0.1, 1.0), "Accession rate",
                            "yearly chance the members ratify an unopposed accession", calibrate=True),
+    # the members' sanctions, fitted like the rest: a clause can be applied within days (the
+    # OAS suspended Honduras six days after the June 2009 coup: AG/RES. 2 (XXXVII-E/09) of
+    # 2009-07-04, http://voltairenet.org/article161630.html) or never (no bloc sanctioned Ecuador's Palacio government in 2005)
     "clause_rate": Spec(0.8, UNIT, (0.3, 1.0), "Democratic clause rate",
-                        "yearly chance a democratic clause is applied to an irregular government"),
+                        "yearly chance a democratic clause is applied to an irregular government",
+                        calibrate=True),
     "suspension_distance": Spec(0.6, UNIT, (0.4, 0.9), "Suspension distance",
-                                "distance from the other members' median that gets a member suspended"),
+                                "distance from the other members' median that gets a member suspended",
+                                calibrate=True),
     "cohesion_rate": Spec(0.5, UNIT, (0.1, 1.0), "Cohesion rate",
-                          "yearly chance the cohesion rule is applied"),
+                          "yearly chance the cohesion rule is applied", calibrate=True),
     "sponsor_aid": Spec(1.0, SCALE, (0.0, 3.0), "Sponsor aid",
                         "value of a sponsor's aid at the reference oil price",
                         calibrate=True, sensitivity=True),

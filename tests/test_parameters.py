@@ -99,10 +99,11 @@ def test_no_consumer_writes_ranges_of_its_own(module) -> None:
 
 
 def test_the_roles_are_those_declared() -> None:
-    """The consumers' lists as declared: 29 calibrated parameters (the 20 of before, USTR's
+    """The consumers' lists as declared: 32 calibrated parameters (the 20 of before, USTR's
     capacity, the US walk-away rate, the partner's ratification time, the exit cost's trade
     term, a founding treaty's time, the members' veto distance and ratification rate for an
-    accession, and when and how fast the US withdraws a contesting government's preferences),
+    accession, when and how fast the US withdraws a contesting government's preferences, and
+    the members' sanctions: the democratic clause's rate, the cohesion rule's distance and rate),
     the 11 default
     sensitivity parameters, four weight sliders and the China knob."""
     assert set(calibration_ranges()) == {
@@ -111,7 +112,8 @@ def test_the_roles_are_those_declared() -> None:
         "exit_trade", "mfn_access_risk", "us_accept_rate", "min_negotiation_years", "conclusion_rate",
         "template_strictness", "implementation_years", "founding_rate", "us_negotiating_capacity",
         "us_walkaway_rate", "min_ratification_years", "min_founding_years", "approval_distance",
-        "accession_rate", "atpdea_suspend_contestation", "atpdea_suspend_rate",
+        "accession_rate", "atpdea_suspend_contestation", "atpdea_suspend_rate", "clause_rate",
+        "suspension_distance", "cohesion_rate",
     }  # fmt: skip
     assert set(sensitivity_ranges()) == {
         "w_econ", "w_coercion", "w_influence", "w_ideology", "w_peer", "w_cost", "temperature",
