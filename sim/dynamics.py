@@ -3,6 +3,8 @@ cohesion. Pure functions of one state's numbers (sim/kernels.py applies them to 
 
 from __future__ import annotations
 
+import statistics
+
 from . import decision as rules
 from .decision import rule
 
@@ -74,6 +76,23 @@ def medians_of_the_others(values: list[float]) -> list[float]:
         else:
             out.append((kth(m // 2 - 1, r) + kth(m // 2, r)) / 2)
     return out
+
+
+def back_within_the_others(
+    economic: float, contestation: float, others_economic: list[float], others_contestation: list[float],
+    limit: float,
+) -> bool:
+    """Whether a member the cohesion rule sanctioned may be readmitted: its government now
+    stands within ``limit`` of the median position of the active members, or fewer than two of
+    them remain and the rule (three members at least) no longer applies. Its sanction lasts
+    while its politics stay apart, not one quarter: Mercosur kept Venezuela suspended after
+    December 2016."""
+    if len(others_economic) < 2:
+        return True
+    distance = rules.political_distance(
+        economic, contestation, statistics.median(others_economic), statistics.median(others_contestation)
+    )
+    return distance <= limit
 
 
 def far_from_the_others(economic: list[float], contestation: list[float], limit: float) -> list[bool]:

@@ -186,6 +186,9 @@ class TradeBlocsModel(mesa.Model):
         self.leader = [""] * n
         #: each state's status in each institution (codes into institutions.CODES; 0: not in)
         self.status = np.zeros((n, k), dtype=np.int8)
+        #: which sanctions the members imposed under their cohesion rule (the rest: their
+        #: democratic clause, or the US's withdrawal of a preference)
+        self.cohesion_sanctioned = np.zeros((n, k), dtype=bool)
         #: the step each status began, and the order statuses were taken (for a stable listing)
         self.since = np.zeros((n, k), dtype=np.int64)
         #: per state, institution column -> status code in the order taken (the rows as dicts,
@@ -376,6 +379,7 @@ class TradeBlocsModel(mesa.Model):
             spell = self._open_spell.pop(key)
             spell["end"] = date
             self._spells.append(spell)
+        self.cohesion_sanctioned[i, j] = False  # the cohesion rule marks its own sanctions after
         if status is None:
             self.status[i, j] = 0
             self.held[i].pop(j, None)
@@ -1051,15 +1055,28 @@ class TradeBlocsModel(mesa.Model):
                         p.clause_rate, spy
                     ):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="democratic clause")
+            by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]
             if spec.democratic_clause and (sanctioned[j] or irregular):
-                for i in np.flatnonzero((self.status[:, j] == CODE["sanctioned"]) & ~self.irregular):
+                for i in np.flatnonzero(by_clause & ~self.irregular):
                     self.set_status(self.states[i], inst.id, "member", action="readmitted")
-            # cohesion: the others sanction (suspend) a member far from their median
+            # cohesion: the others sanction (suspend) a member far from their median, and take it
+            # back once its government stands within reach again (and, under a democratic clause,
+            # came in regularly)
+            if spec.cohesion_rule:
+                for i in np.flatnonzero(self.cohesion_sanctioned[:, j]):
+                    if spec.democratic_clause and self.irregular[i]:
+                        continue
+                    if dynamics.back_within_the_others(
+                        self.economic[i], self.contestation[i], self.economic[rows].tolist(),
+                        self.contestation[rows].tolist(), p.suspension_distance,
+                    ):  # fmt: skip
+                        self.set_status(self.states[i], inst.id, "member", action="readmitted")
             if spec.cohesion_rule and len(rows) >= 3:
                 far = self._far_from_the_others(rows)
                 for i in rows[far]:
                     if self.random.random() < rules.per_step(p.cohesion_rate, spy):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="members' cohesion rule")
+                        self.cohesion_sanctioned[i, j] = True
 
     def _far_from_the_others(self, rows: np.ndarray) -> list[bool]:
         """dynamics.far_from_the_others for these members, recomputed only when the members or

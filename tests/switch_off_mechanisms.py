@@ -54,6 +54,11 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
         "    return rate * math.exp(-strictness * concern)",
         "    return rate",
     ),
+    "a cohesion sanction outlasts the democratic clause's readmission": (
+        "sim/model.py",
+        '            by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]',
+        '            by_clause = self.status[:, j] == CODE["sanctioned"]',
+    ),
     "the partner's last concessions": (
         "sim/decision.py",
         "    return u >= 1.0 / (1.0 + math.exp(min((value - stay) / temperature, 700.0)))",

@@ -549,6 +549,47 @@ def test_in_the_model_newcomers_and_founders_need_free_trade_agreements(model, m
     assert model._requirements_table()[newcomer.index, j]
 
 
+def test_a_cohesion_sanction_lasts_while_the_member_stands_apart(model):
+    """The members sanction one of their own whose government stands far from their median, and
+    keep it sanctioned, quarter after quarter, until its government comes back within reach:
+    the democratic clause's readmission (for a government that came in irregularly) does not
+    undo it."""
+    bloc = next(
+        i for i in model.insts.values() if i.spec.cohesion_rule and i.spec.democratic_clause and len(i.members) >= 3
+    )
+    model.p.cohesion_rate = 1.0
+    members = [model.by_iso[c] for c in sorted(bloc.members)]
+    for m in members:
+        m.economic, m.contestation = 1.0, 0.0
+    apart = members[0]
+    apart.economic, apart.contestation = -1.0, 1.0  # as far as a government can stand
+    model._blocs(model.steps_done)
+    assert apart.status[bloc.id] == "sanctioned"
+    assert model.events[-1]["note"] == "members' cohesion rule"
+    for _ in range(4):
+        model._blocs(model.steps_done)
+        assert apart.status[bloc.id] == "sanctioned"
+    apart.economic, apart.contestation = 1.0, 0.0  # a new government, beside the others
+    model._blocs(model.steps_done)
+    assert apart.status[bloc.id] == "member" and model.events[-1]["action"] == "readmitted"
+
+
+@given(
+    others=st.lists(st.floats(-1.0, 1.0), min_size=2, max_size=8),
+    stance=st.lists(st.floats(0.0, 1.0), min_size=8, max_size=8),
+    limit=st.floats(0.0, 2.0),
+)
+def test_a_member_at_the_others_median_is_always_back_within(others, stance, limit):
+    import statistics
+
+    from tradeblocs.sim import dynamics
+
+    contest = stance[: len(others)]
+    e, c = statistics.median(others), statistics.median(contest)
+    assert dynamics.back_within_the_others(e, c, others, contest, limit)
+    assert not dynamics.back_within_the_others(e, c, others, contest, -1.0)
+
+
 # --- the US side: a queue at USTR's table, plurilateral rounds, TPA's notice ------------------
 
 
