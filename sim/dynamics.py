@@ -79,7 +79,10 @@ def medians_of_the_others(values: list[float]) -> list[float]:
 
 
 def back_within_the_others(
-    economic: float, contestation: float, others_economic: list[float], others_contestation: list[float],
+    economic: float,
+    contestation: float,
+    others_economic: list[float],
+    others_contestation: list[float],
     limit: float,
 ) -> bool:
     """Whether a member the cohesion rule sanctioned may be readmitted: its government now

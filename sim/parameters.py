@@ -154,7 +154,8 @@ PARAMETER_SPECS: dict[str, Spec] = {
                            "yearly chance the members ratify an unopposed accession", calibrate=True),
     # the members' sanctions, fitted like the rest: a clause can be applied within days (the
     # OAS suspended Honduras six days after the June 2009 coup: AG/RES. 2 (XXXVII-E/09) of
-    # 2009-07-04, http://voltairenet.org/article161630.html) or never (no bloc sanctioned Ecuador's Palacio government in 2005)
+    # 2009-07-04, http://voltairenet.org/article161630.html) or never (no bloc sanctioned
+    # Ecuador's Palacio government in 2005)
     "clause_rate": Spec(0.8, UNIT, (0.3, 1.0), "Democratic clause rate",
                         "yearly chance a democratic clause is applied to an irregular government",
                         calibrate=True),

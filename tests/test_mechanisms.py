@@ -555,7 +555,9 @@ def test_a_cohesion_sanction_lasts_while_the_member_stands_apart(model):
     the democratic clause's readmission (for a government that came in irregularly) does not
     undo it."""
     bloc = next(
-        i for i in model.insts.values() if i.spec.cohesion_rule and i.spec.democratic_clause and len(i.members) >= 3
+        i
+        for i in model.insts.values()
+        if i.spec.cohesion_rule and i.spec.democratic_clause and len(i.members) >= 3
     )
     model.p.cohesion_rate = 1.0
     members = [model.by_iso[c] for c in sorted(bloc.members)]
