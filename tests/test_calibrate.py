@@ -89,7 +89,7 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
             "calibrate",
             "baseline_2003_2016",
             "--seeds",
-            "2",
+            "1",
             "--maxiter",
             "1",
             "--popsize",

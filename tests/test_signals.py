@@ -145,7 +145,7 @@ def test_calibrate_stops_fast_and_resumes_without_touching_the_repository(tmp_pa
     from tradeblocs.sim.scenario import SCENARIO_DIR
 
     before = {p: p.read_bytes() for p in SCENARIO_DIR.glob("*.yaml")}
-    args = ["calibrate", "baseline_2003_2016", "--seeds", "3", "--maxiter", "4", "--popsize", "2",
+    args = ["calibrate", "baseline_2003_2016", "--seeds", "2", "--maxiter", "2", "--popsize", "2",
             "--workers", "2", "--skip-holdout", "--report-dir", "cal"]  # fmt: skip
     proc = _start(args, tmp_path)
     kids = _wait_for_workers(proc)
