@@ -1055,8 +1055,8 @@ class TradeBlocsModel(mesa.Model):
                         p.clause_rate, spy
                     ):
                         self.set_status(self.states[i], inst.id, "sanctioned", note="democratic clause")
-            by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]
             if spec.democratic_clause and (sanctioned[j] or irregular):
+                by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]
                 for i in np.flatnonzero(by_clause & ~self.irregular):
                     self.set_status(self.states[i], inst.id, "member", action="readmitted")
             # cohesion: the others sanction (suspend) a member far from their median, and take it

@@ -56,8 +56,8 @@ SWITCHES: dict[str, tuple[str, str, str]] = {
     ),
     "a cohesion sanction outlasts the democratic clause's readmission": (
         "sim/model.py",
-        '            by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]',
-        '            by_clause = self.status[:, j] == CODE["sanctioned"]',
+        'by_clause = (self.status[:, j] == CODE["sanctioned"]) & ~self.cohesion_sanctioned[:, j]',
+        'by_clause = self.status[:, j] == CODE["sanctioned"]',
     ),
     "the partner's last concessions": (
         "sim/decision.py",
