@@ -7,6 +7,7 @@ far longer than the bound."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.timeout(120)
 SWEEP = ["sweep", "baseline_calibrated", "--grid", "w_influence=0.5,1,2,3", "-r", "60", "--workers",
          "2", "--chunk-size", "60", "--no-fit", "--quiet"]  # fmt: skip
 BOUND = 2.0
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tradeblocs() -> list[str]:
@@ -134,9 +136,29 @@ def test_ctrl_c_while_starting_prints_no_traceback(tmp_path: Path, delay: float)
     kids = _family(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert proc.returncode in (0, 130)
+    if _interrupted_before_the_program(err):  # the interpreter's own start-up: see below
+        assert proc.returncode == -signal.SIGINT
+    else:
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+        assert proc.returncode in (0, 130)
     assert _gone(kids, BOUND)
+
+
+def _interrupted_before_the_program(err: str) -> bool:
+    """A KeyboardInterrupt traceback with no frame in the project's code: the Ctrl-C landed while
+    the interpreter was still starting up or finding the command's module, before the command's
+    first line could set a handler, and CPython prints that traceback whatever the program does
+    (CI on a loaded machine caught one 0.05 s after the start). An interrupt anywhere in the
+    project's code, from the command's first line on, still fails the test."""
+    if not err.rstrip().endswith("KeyboardInterrupt"):
+        return False
+    entry = _tradeblocs()[0]
+    for frame in re.findall(r'File "([^"]+)"', err):
+        if frame == entry or ("/site-packages/" in frame and "/site-packages/tradeblocs/" not in frame):
+            continue
+        if "/site-packages/tradeblocs/" in frame or Path(frame).resolve().is_relative_to(ROOT):
+            return False
+    return True
 
 
 def test_calibrate_stops_fast_and_resumes_without_touching_the_repository(tmp_path: Path) -> None:
