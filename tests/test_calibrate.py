@@ -95,7 +95,7 @@ def test_calibrate_writes_a_loadable_scenario_and_tables(tmp_path):
             "--popsize",
             "1",
             "--workers",
-            "1",
+            "2",
             "--refine",
             "1",
             "--start",

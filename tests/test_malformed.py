@@ -72,13 +72,29 @@ def test_oversized_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
         (["sensitivity", "baseline_calibrated", "--method", "sobol", "-n", "-1"], "--samples"),
     ],
 )
-def test_bad_arguments_get_one_line(argv: list[str], expect: str, tmp_path: Path) -> None:
+def test_bad_arguments_get_one_line(
+    argv: list[str], expect: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
+) -> None:
+    """In process, for speed; the command line itself is checked once below."""
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as stop:  # argparse's own refusal
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and expect in lines[0], err
+    assert not list(tmp_path.iterdir()), "a refused command left files behind"
+
+
+def test_a_bad_argument_on_the_command_line_gets_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    cmd = [sys.executable, "-m", "tradeblocs.analysis.cli", *argv]
+    cmd = [sys.executable, "-m", "tradeblocs.analysis.cli", "sweep", "baseline_calibrated", "-r", "0"]
     r = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and expect in lines[0], r.stderr
+    assert len(lines) == 1 and "--replicates" in lines[0], r.stderr
     assert not list(tmp_path.iterdir()), "a refused command left files behind"
 
 
